@@ -1,0 +1,627 @@
+/**
+ * The {@link Store} over Kysely. Dialect-agnostic: it only uses query-builder
+ * features that SQLite (3.35+) and PostgreSQL share, and every "exactly once"
+ * operation is a single conditional write (or a write-first transaction), so
+ * it holds with many processes on one database.
+ */
+import { type Kysely, sql, type Updateable } from 'kysely';
+import type {
+  Action,
+  ActionState,
+  AuditEvent,
+  Authenticator,
+  Challenge,
+  ChallengeKind,
+  EmailOtpAuthenticator,
+  NewAuditEvent,
+  OtpCode,
+  PasskeyAuthenticator,
+  User,
+  UserPatch,
+  VerificationMethod,
+} from '../core/model.js';
+import type {
+  EventQuery,
+  NewAction,
+  NewEmailAuthenticator,
+  NewPasskey,
+  PasskeyUse,
+  RateWindow,
+  Store,
+  UserQuery,
+} from '../core/ports.js';
+import { toJsonText } from './json.js';
+import { detectDialect, migrateToLatest, type SqlDialect } from './migrations.js';
+import {
+  flag,
+  ms,
+  toAction,
+  toAuditEvent,
+  toAuthenticator,
+  toChallenge,
+  toEmailOrNull,
+  toNumber,
+  toOtpCode,
+  toPasskeyOrNull,
+  toUser,
+} from './rows.js';
+import type { Database, UsersTable } from './schema.js';
+
+/** Options of {@link KyselyStore}. */
+export interface KyselyStoreOptions {
+  /** Defaults to the dialect detected from the Kysely adapter. */
+  dialect?: SqlDialect;
+}
+
+/** A limit usable on every database (PostgreSQL rejects negative limits). */
+function pageSize(limit: number): number {
+  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
+}
+
+function userPatchToRow(patch: UserPatch): Updateable<UsersTable> {
+  const row: Updateable<UsersTable> = {};
+  if (patch.username !== undefined) row.username = patch.username;
+  if (patch.displayName !== undefined) row.display_name = patch.displayName;
+  if (patch.email !== undefined) row.email = patch.email;
+  if (patch.emailVerified !== undefined) row.email_verified = flag(patch.emailVerified);
+  if (patch.phoneNumber !== undefined) row.phone_number = patch.phoneNumber;
+  if (patch.phoneNumberVerified !== undefined) row.phone_number_verified = flag(patch.phoneNumberVerified);
+  if (patch.custom !== undefined) row.custom = toJsonText(patch.custom);
+  return row;
+}
+
+/** Lower-cased email used for case-insensitive lookup (same rule on every database). */
+function normalizeEmail(email: string): string {
+  return email.toLowerCase();
+}
+
+/**
+ * {@link Store} implementation over a `Kysely<Database>`; see `sqlite.ts` for the
+ * SQLite factory. The store owns the Kysely instance: {@link close} destroys it.
+ */
+export class KyselyStore implements Store {
+  readonly #db: Kysely<Database>;
+  readonly #dialect: SqlDialect;
+
+  constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}) {
+    this.#db = db;
+    this.#dialect = options.dialect ?? detectDialect(db as unknown as Kysely<unknown>);
+  }
+
+  /** The underlying Kysely instance, for tests and maintenance tasks. */
+  get db(): Kysely<Database> {
+    return this.#db;
+  }
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.#db, this.#dialect);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+
+  // ---------------------------------------------------------------- Users
+
+  async getUser(userId: string): Promise<User | null> {
+    const row = await this.#db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async ensureUser(userId: string, init: UserPatch, now: Date): Promise<{ user: User; created: boolean }> {
+    const at = ms(now);
+    const inserted = await this.#db
+      .insertInto('users')
+      .values({
+        id: userId,
+        username: init.username ?? null,
+        display_name: init.displayName ?? null,
+        email: init.email ?? null,
+        email_verified: flag(init.emailVerified ?? false),
+        phone_number: init.phoneNumber ?? null,
+        phone_number_verified: flag(init.phoneNumberVerified ?? false),
+        custom: toJsonText(init.custom),
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return { user: toUser(inserted), created: true };
+    const user = await this.getUser(userId);
+    // Only possible if another process deleted the user in between.
+    if (!user) throw new Error(`User ${userId} vanished during ensureUser`);
+    return { user, created: false };
+  }
+
+  async updateUser(userId: string, patch: UserPatch, now: Date): Promise<User | null> {
+    const row = await this.#db
+      .updateTable('users')
+      .set({ ...userPatchToRow(patch), updated_at: ms(now) })
+      .where('id', '=', userId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async deleteUser(userId: string): Promise<boolean> {
+    // Authenticators, actions, challenges and codes go by ON DELETE CASCADE.
+    const result = await this.#db.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async findUsers(query: UserQuery): Promise<User[]> {
+    let q = this.#db.selectFrom('users').selectAll();
+    if (query.email !== undefined) q = q.where('email', '=', query.email);
+    if (query.username !== undefined) q = q.where('username', '=', query.username);
+    if (query.phoneNumber !== undefined) q = q.where('phone_number', '=', query.phoneNumber);
+    if (query.afterUserId !== undefined) q = q.where('id', '>', query.afterUserId);
+    const rows = await q.orderBy('id').limit(pageSize(query.limit)).execute();
+    return rows.map(toUser);
+  }
+
+  // -------------------------------------------------------- Authenticators
+
+  async listAuthenticators(userId: string): Promise<Authenticator[]> {
+    const rows = await this.#db
+      .selectFrom('authenticators')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toAuthenticator);
+  }
+
+  async getAuthenticator(authenticatorId: string): Promise<Authenticator | null> {
+    const row = await this.#db
+      .selectFrom('authenticators')
+      .selectAll()
+      .where('id', '=', authenticatorId)
+      .executeTakeFirst();
+    return row ? toAuthenticator(row) : null;
+  }
+
+  async getPasskeyByCredentialId(credentialId: string): Promise<PasskeyAuthenticator | null> {
+    const row = await this.#db
+      .selectFrom('authenticators')
+      .selectAll()
+      .where('credential_id', '=', credentialId)
+      .where('method', '=', 'PASSKEY')
+      .executeTakeFirst();
+    return row ? toPasskeyOrNull(row) : null;
+  }
+
+  async insertPasskey(passkey: NewPasskey): Promise<boolean> {
+    const createdAt = ms(passkey.createdAt);
+    // Conflict target is the credential id only: a clash on the primary key is a bug and should throw.
+    const inserted = await this.#db
+      .insertInto('authenticators')
+      .values({
+        id: passkey.id,
+        user_id: passkey.userId,
+        method: 'PASSKEY',
+        created_at: createdAt,
+        verified_at: createdAt,
+        last_verified_at: null,
+        credential_id: passkey.credentialId,
+        public_key: passkey.publicKey,
+        counter: passkey.counter,
+        transports: JSON.stringify(passkey.transports),
+        aaguid: passkey.aaguid,
+        backup_eligible: flag(passkey.backupEligible),
+        backup_state: flag(passkey.backupState),
+        uv_initialized: flag(passkey.uvInitialized),
+        name: passkey.name,
+        device_id: passkey.deviceId,
+        attachment: passkey.attachment,
+      })
+      .onConflict((oc) => oc.column('credential_id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async recordPasskeyUse(authenticatorId: string, use: PasskeyUse): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('authenticators')
+      .set({
+        counter: use.newCounter,
+        backup_state: flag(use.backupState),
+        uv_initialized: flag(use.uvInitialized),
+        last_verified_at: ms(use.usedAt),
+      })
+      .where('id', '=', authenticatorId)
+      .where('method', '=', 'PASSKEY')
+      .where('counter', '=', use.expectedCounter)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async findEmailAuthenticator(userId: string, email: string): Promise<EmailOtpAuthenticator | null> {
+    const row = await this.#db
+      .selectFrom('authenticators')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('method', '=', 'EMAIL_OTP')
+      .where('email_normalized', '=', normalizeEmail(email))
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirst();
+    return row ? toEmailOrNull(row) : null;
+  }
+
+  async insertEmailAuthenticator(authenticator: NewEmailAuthenticator): Promise<EmailOtpAuthenticator> {
+    const row = await this.#db
+      .insertInto('authenticators')
+      .values({
+        id: authenticator.id,
+        user_id: authenticator.userId,
+        method: 'EMAIL_OTP',
+        created_at: ms(authenticator.createdAt),
+        verified_at: null,
+        last_verified_at: null,
+        email: authenticator.email,
+        email_normalized: normalizeEmail(authenticator.email),
+        otp_failures: 0,
+        otp_locked_until: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const inserted = toEmailOrNull(row);
+    if (!inserted) throw new Error('Inserted email authenticator read back as another method');
+    return inserted;
+  }
+
+  async markAuthenticatorVerified(authenticatorId: string, at: Date): Promise<void> {
+    const when = ms(at);
+    await this.#db
+      .updateTable('authenticators')
+      .set({ verified_at: sql<number>`coalesce(verified_at, ${when})`, last_verified_at: when })
+      .where('id', '=', authenticatorId)
+      .execute();
+  }
+
+  async deleteAuthenticator(userId: string, authenticatorId: string): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('authenticators')
+      .where('id', '=', authenticatorId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async reserveOtpAttempt(authenticatorId: string, max: number, now: Date): Promise<number | null> {
+    const t = ms(now);
+    // One conditional UPDATE: an expired lock (locked_until <= now) counts as a
+    // fresh budget, so the failures restart from zero and the lock is cleared.
+    // SET expressions all see the old row on both databases.
+    const row = await this.#db
+      .updateTable('authenticators')
+      .set({
+        otp_failures: sql<number>`case when otp_locked_until <= ${t} then 1 else otp_failures + 1 end`,
+        otp_locked_until: sql<
+          number | null
+        >`case when otp_locked_until <= ${t} then null else otp_locked_until end`,
+      })
+      .where('id', '=', authenticatorId)
+      .where('method', '=', 'EMAIL_OTP')
+      .where((eb) => eb.or([eb('otp_locked_until', 'is', null), eb('otp_locked_until', '<=', t)]))
+      .where(sql<boolean>`(case when otp_locked_until <= ${t} then 0 else otp_failures end) < ${max}`)
+      .returning('otp_failures')
+      .executeTakeFirst();
+    return row ? toNumber(row.otp_failures) : null;
+  }
+
+  async resetOtpBudget(authenticatorId: string): Promise<void> {
+    await this.#db
+      .updateTable('authenticators')
+      .set({ otp_failures: 0, otp_locked_until: null })
+      .where('id', '=', authenticatorId)
+      .where('method', '=', 'EMAIL_OTP')
+      .execute();
+  }
+
+  async lockOtp(authenticatorId: string, until: Date): Promise<void> {
+    await this.#db
+      .updateTable('authenticators')
+      .set({ otp_locked_until: ms(until) })
+      .where('id', '=', authenticatorId)
+      .where('method', '=', 'EMAIL_OTP')
+      .execute();
+  }
+
+  // --------------------------------------------------------------- Actions
+
+  async getAction(actionId: string): Promise<Action | null> {
+    const row = await this.#db
+      .selectFrom('actions')
+      .selectAll()
+      .where('id', '=', actionId)
+      .executeTakeFirst();
+    return row ? toAction(row) : null;
+  }
+
+  async findAction(userId: string, actionCode: string, idempotencyKey: string): Promise<Action | null> {
+    return this.#findActionByKey(userId, actionCode, idempotencyKey);
+  }
+
+  async #findActionByKey(
+    userId: string | null,
+    actionCode: string,
+    idempotencyKey: string,
+  ): Promise<Action | null> {
+    const row = await this.#db
+      .selectFrom('actions')
+      .selectAll()
+      .where((eb) => (userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', userId)))
+      .where('action_code', '=', actionCode)
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    return row ? toAction(row) : null;
+  }
+
+  async createAction(action: NewAction): Promise<{ action: Action; created: boolean }> {
+    const at = ms(action.createdAt);
+    // No conflict target: the key is an expression index (coalesce(user_id, '')),
+    // and an untargeted DO NOTHING is portable. A primary-key clash is told apart below.
+    const inserted = await this.#db
+      .insertInto('actions')
+      .values({
+        id: action.id,
+        user_id: action.userId,
+        action_code: action.actionCode,
+        idempotency_key: action.idempotencyKey,
+        state: action.state,
+        state_updated_at: at,
+        created_at: at,
+        verification_method: null,
+        validated_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return { action: toAction(inserted), created: true };
+    const existing = await this.#findActionByKey(action.userId, action.actionCode, action.idempotencyKey);
+    if (!existing) throw new Error(`Action id ${action.id} already exists with another key`);
+    return { action: existing, created: false };
+  }
+
+  async setActionState(
+    actionId: string,
+    state: ActionState,
+    at: Date,
+    verificationMethod?: VerificationMethod,
+  ): Promise<Action | null> {
+    const row = await this.#db
+      .updateTable('actions')
+      .set({
+        state,
+        state_updated_at: ms(at),
+        ...(verificationMethod === undefined ? {} : { verification_method: verificationMethod }),
+      })
+      .where('id', '=', actionId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toAction(row) : null;
+  }
+
+  /**
+   * Also returns false (instead of failing on the unique key) when the user
+   * already has an action with the same code and idempotency key.
+   */
+  async bindActionUser(actionId: string, userId: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('actions')
+      .set({ user_id: userId })
+      .where('id', '=', actionId)
+      .where('user_id', 'is', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('actions as other')
+              .select('other.id')
+              .where('other.user_id', '=', userId)
+              .whereRef('other.action_code', '=', 'actions.action_code')
+              .whereRef('other.idempotency_key', '=', 'actions.idempotency_key'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async consumeActionValidation(actionId: string, at: Date): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('actions')
+      .set({ validated_at: ms(at) })
+      .where('id', '=', actionId)
+      .where('state', '=', 'CHALLENGE_SUCCEEDED')
+      .where('validated_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  // ------------------------------------------------------------ Challenges
+
+  async insertChallenge(challenge: Omit<Challenge, 'usedAt'>): Promise<void> {
+    await this.#db
+      .insertInto('challenges')
+      .values({
+        id: challenge.id,
+        kind: challenge.kind,
+        action_id: challenge.actionId,
+        user_id: challenge.userId,
+        challenge: challenge.challenge,
+        created_at: ms(challenge.createdAt),
+        expires_at: ms(challenge.expiresAt),
+        used_at: null,
+      })
+      .execute();
+  }
+
+  async getChallenge(challengeId: string): Promise<Challenge | null> {
+    const row = await this.#db
+      .selectFrom('challenges')
+      .selectAll()
+      .where('id', '=', challengeId)
+      .executeTakeFirst();
+    return row ? toChallenge(row) : null;
+  }
+
+  async consumeChallenge(challengeId: string, kind: ChallengeKind, now: Date): Promise<Challenge | null> {
+    const t = ms(now);
+    const row = await this.#db
+      .updateTable('challenges')
+      .set({ used_at: t })
+      .where('id', '=', challengeId)
+      .where('kind', '=', kind)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', t)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toChallenge(row) : null;
+  }
+
+  // ------------------------------------------------------------- OTP codes
+
+  async insertOtpCode(code: Omit<OtpCode, 'usedAt' | 'attempts'>): Promise<void> {
+    const createdAt = ms(code.createdAt);
+    // Write first: on SQLite the transaction then takes the write lock up front
+    // instead of upgrading a read snapshot (which could fail with SQLITE_BUSY).
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('otp_codes')
+        .set({ used_at: createdAt })
+        .where('authenticator_id', '=', code.authenticatorId)
+        .where('used_at', 'is', null)
+        .execute();
+      await trx
+        .insertInto('otp_codes')
+        .values({
+          id: code.id,
+          authenticator_id: code.authenticatorId,
+          action_id: code.actionId,
+          code_hash: code.codeHash,
+          attempts: 0,
+          created_at: createdAt,
+          expires_at: ms(code.expiresAt),
+          used_at: null,
+        })
+        .execute();
+    });
+  }
+
+  async getOtpCode(otpId: string): Promise<OtpCode | null> {
+    const row = await this.#db.selectFrom('otp_codes').selectAll().where('id', '=', otpId).executeTakeFirst();
+    return row ? toOtpCode(row) : null;
+  }
+
+  async getActiveOtpCode(actionId: string, now: Date): Promise<OtpCode | null> {
+    const row = await this.#db
+      .selectFrom('otp_codes')
+      .selectAll()
+      .where('action_id', '=', actionId)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', ms(now))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toOtpCode(row) : null;
+  }
+
+  async recordOtpCodeFailure(otpId: string): Promise<void> {
+    await this.#db
+      .updateTable('otp_codes')
+      .set({ attempts: sql<number>`attempts + 1` })
+      .where('id', '=', otpId)
+      .execute();
+  }
+
+  async consumeOtpCode(otpId: string, at: Date): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('otp_codes')
+      .set({ used_at: ms(at) })
+      .where('id', '=', otpId)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async expireOtpCodes(authenticatorId: string, at: Date): Promise<void> {
+    await this.#db
+      .updateTable('otp_codes')
+      .set({ used_at: ms(at) })
+      .where('authenticator_id', '=', authenticatorId)
+      .where('used_at', 'is', null)
+      .execute();
+  }
+
+  // ------------------------------------------------------------- Audit log
+
+  async appendEvent(event: NewAuditEvent, at: Date): Promise<void> {
+    await this.#db
+      .insertInto('events')
+      .values({
+        type: event.type,
+        user_id: event.userId ?? null,
+        action_id: event.actionId ?? null,
+        authenticator_id: event.authenticatorId ?? null,
+        ip_address: event.ipAddress ?? null,
+        data: toJsonText(event.data),
+        created_at: ms(at),
+      })
+      .execute();
+  }
+
+  async listEvents(query: EventQuery): Promise<AuditEvent[]> {
+    let q = this.#db.selectFrom('events').selectAll();
+    if (query.userId !== undefined) q = q.where('user_id', '=', query.userId);
+    if (query.type !== undefined) q = q.where('type', '=', query.type);
+    if (query.beforeId !== undefined) q = q.where('id', '<', query.beforeId);
+    const rows = await q.orderBy('id', 'desc').limit(pageSize(query.limit)).execute();
+    return rows.map(toAuditEvent);
+  }
+
+  // ----------------------------------------------------------- Rate limits
+
+  /**
+   * Hits older than the longest window of the call are pruned, so a key should
+   * always be hit with the same set of windows.
+   */
+  async hitRateLimit(key: string, windows: readonly RateWindow[], now: Date): Promise<boolean> {
+    const t = ms(now);
+    return this.#db.transaction().execute(async (trx) => {
+      // Lock the key first: the upsert's row lock makes concurrent hits of one
+      // key queue up on PostgreSQL, and it is the write that takes SQLite's lock.
+      await trx
+        .insertInto('rate_limit_keys')
+        .values({ key })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ key }))
+        .execute();
+
+      const longest = windows.reduce((m, w) => Math.max(m, w.windowMs), 0);
+      if (longest > 0) {
+        await trx
+          .deleteFrom('rate_limit_hits')
+          .where('key', '=', key)
+          .where('at', '<=', t - longest)
+          .execute();
+      }
+
+      for (const window of windows) {
+        const { n } = await trx
+          .selectFrom('rate_limit_hits')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('key', '=', key)
+          .where('at', '>', t - window.windowMs)
+          .executeTakeFirstOrThrow();
+        if (toNumber(n) >= window.max) return false;
+      }
+
+      await trx.insertInto('rate_limit_hits').values({ key, at: t }).execute();
+      return true;
+    });
+  }
+}
