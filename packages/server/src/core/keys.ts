@@ -1,0 +1,12 @@
+import { hkdfSync } from 'node:crypto';
+
+/** Purposes for which keys are derived from the configured `serverSecret`. */
+export type KeyPurpose = 'token-signing' | 'otp-hashing' | 'phantom-user';
+
+/**
+ * Derives a 32-byte key for one purpose from the server secret (HKDF-SHA256),
+ * so one configured secret yields independent keys and rotating it rotates all.
+ */
+export function deriveKey(serverSecret: string, purpose: KeyPurpose): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', serverSecret, 'latchkey', `latchkey/${purpose}/v1`, 32));
+}
