@@ -1,0 +1,102 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerClientRoutes } from '../auth-api/client-routes.js';
+import { CredentialChecker } from '../auth-api/credentials.js';
+import { registerServerRoutes } from '../auth-api/server-routes.js';
+import type { Config } from '../config/schema.js';
+import type { CoreContext } from '../core/context.js';
+import { AuthError } from '../core/errors.js';
+import type { DevMailbox } from '../mail/dev-mailbox.js';
+import { registerCors } from './cors.js';
+import { parseJsonBody } from './json.js';
+import { registerWellKnown } from './well-known.js';
+
+export interface AppOptions {
+  config: Config;
+  ctx: CoreContext;
+  /** All origins the relying party accepts (web and Android). */
+  origins: readonly string[];
+  /** Present only in `latchkey dev`: serves `GET /dev/mailbox`. */
+  devMailbox?: DevMailbox;
+  logger?: boolean;
+}
+
+/** Authsignal's error envelope; `error` carries the code, as the SDKs read it. */
+function envelope(error: AuthError) {
+  return { error: error.code, errorCode: error.code, errorDescription: error.message };
+}
+
+/** Assembles the HTTP server: auth API, well-known files, health and (dev) mailbox. */
+export function createApp(options: AppOptions): FastifyInstance {
+  const { config, ctx } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    // Route params such as user ids may be long; anything beyond is a 404, not a crash.
+    routerOptions: { maxParamLength: 512 },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'application/x-amz-json-1.1', 'text/plain'],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, done) => {
+    done(new AuthError('invalid_request', 'Content-Type must be application/json.'), undefined);
+  });
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+  });
+
+  const webOrigins = options.origins.filter((o) => o.startsWith('http'));
+  registerCors(app, [...webOrigins, ...config.http.corsOrigins]);
+  app.options('/*', async (_request, reply) => reply.code(204).send());
+
+  app.setErrorHandler((error: FastifyError | AuthError, request, reply) => {
+    if (error instanceof AuthError) return reply.code(error.status).send(envelope(error));
+    // Fastify's own 4xx errors: bad JSON, body too large, bad content type.
+    if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
+      const message =
+        error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'The request body is too large.' : 'Invalid request.';
+      return reply.code(400).send(envelope(new AuthError('invalid_request', message)));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send(envelope(new AuthError('internal_error', 'Internal error.')));
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send(envelope(new AuthError('not_found', 'No such endpoint.'))),
+  );
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  const credentials = new CredentialChecker({
+    tenantId: config.tenant.id,
+    secretKey: config.tenant.secretKey,
+    tokens: ctx.tokens,
+  });
+  registerClientRoutes(app, { ctx, credentials });
+  registerServerRoutes(app, { ctx, credentials });
+  registerWellKnown(app, config);
+
+  const mailbox = options.devMailbox;
+  if (mailbox) {
+    app.get('/dev/mailbox', async (request) => {
+      const to = (request.query as Record<string, unknown>).to;
+      if (typeof to !== 'string' || to.length === 0)
+        throw new AuthError('invalid_request', 'Pass ?to=EMAIL.');
+      return mailbox.list(to);
+    });
+  }
+  return app;
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-authsignal-tenant-id',
+  'x-authsignal-sdk',
+  'x-authsignal-version',
+  'x-amz-target',
+  'x-amz-user-agent',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+  'cache-control',
+].join(', ');
+
+/**
+ * CORS for the configured web origins only. Credentials (cookies) are never
+ * used, so `Access-Control-Allow-Credentials` is not sent.
+ */
+export function registerCors(app: FastifyInstance, origins: readonly string[]): void {
+  const allowed = new Set(origins);
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (typeof origin !== 'string' || !allowed.has(origin)) return;
+    reply.header('access-control-allow-origin', origin);
+    reply.header('vary', 'Origin');
+    reply.header('access-control-expose-headers', 'x-amzn-errortype, x-amzn-requestid, x-amzn-errormessage');
+    if (request.method === 'OPTIONS') {
+      reply.header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS');
+      reply.header('access-control-allow-headers', ALLOWED_HEADERS);
+      reply.header('access-control-max-age', '600');
+      return reply.code(204).send();
+    }
+  });
+}

@@ -1,0 +1,126 @@
+import { isAbsolute, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { resolveOrigins } from './config/relying-party.js';
+import type { Config } from './config/schema.js';
+import type { CoreContext, CorePolicy } from './core/context.js';
+import { ConfigError } from './core/errors.js';
+import { deriveKey } from './core/keys.js';
+import { type Clock, type Mailer, type Store, systemClock } from './core/ports.js';
+import { TokenService } from './core/tokens.js';
+import { createApp } from './http/app.js';
+import { DevMailbox } from './mail/dev-mailbox.js';
+import { createSmtpMailer } from './mail/smtp-mailer.js';
+import { createSqliteStore } from './store/index.js';
+
+export type ServerMode = 'dev' | 'production';
+
+export interface LatchkeyServerOptions {
+  config: Config;
+  mode: ServerMode;
+  /** Overrides the store chosen from `config.database` (tests). */
+  store?: Store;
+  /** Overrides the mailer chosen from `config.mail` (tests). */
+  mailer?: Mailer;
+  clock?: Clock;
+  logger?: boolean;
+  /** Where the dev mailbox prints messages (console by default). */
+  devMailLog?: (text: string) => void;
+  /** Where relative paths such as `dataDir` resolve from. */
+  cwd?: string;
+}
+
+export interface LatchkeyServer {
+  app: FastifyInstance;
+  ctx: CoreContext;
+  store: Store;
+  devMailbox: DevMailbox | undefined;
+  /** Starts listening; resolves to the bound URL (useful with port 0). */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function policyFromConfig(config: Config): CorePolicy {
+  return {
+    tenantId: config.tenant.id,
+    appName: config.relyingParty.name,
+    rp: {
+      id: config.relyingParty.id,
+      name: config.relyingParty.name,
+      origins: resolveOrigins(config),
+      userVerification: config.relyingParty.userVerification,
+      timeoutMs: config.relyingParty.timeoutMs,
+    },
+    trackTokenTtlSeconds: config.tokens.trackTokenTtlSeconds,
+    resultTokenTtlSeconds: config.tokens.resultTokenTtlSeconds,
+    challengeTtlSeconds: config.challenges.ttlSeconds,
+    otp: config.otp,
+    challengesPerMinutePerIp: config.rateLimits.challengesPerMinutePerIp,
+  };
+}
+
+function openStore(config: Config, cwd: string): Store {
+  const url = config.database.url;
+  if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
+    throw new ConfigError(
+      'database.url: PostgreSQL is not supported by this build yet; use a SQLite file path.',
+    );
+  }
+  const file = url ?? join(config.dataDir, 'latchkey.db');
+  return createSqliteStore({ filename: file === ':memory:' || isAbsolute(file) ? file : join(cwd, file) });
+}
+
+/**
+ * Builds a Latchkey server from validated config: store (migrated), mailer,
+ * token keys and the HTTP app. Nothing listens until `listen()`.
+ */
+export async function createLatchkeyServer(options: LatchkeyServerOptions): Promise<LatchkeyServer> {
+  const { config, mode } = options;
+  const cwd = options.cwd ?? process.cwd();
+  const clock = options.clock ?? systemClock;
+  let devMailbox: DevMailbox | undefined;
+  let mailer = options.mailer;
+  if (!mailer) {
+    if (config.mail.smtpUrl) mailer = createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from });
+    else if (mode === 'dev') {
+      mailer = devMailbox = new DevMailbox(
+        options.devMailLog ? { log: options.devMailLog, clock } : { clock },
+      );
+    } else throw new ConfigError('mail.smtpUrl: production needs a real mailer (set LATCHKEY_SMTP_URL).');
+  }
+  const store = options.store ?? openStore(config, cwd);
+  await store.migrate();
+  const ctx: CoreContext = {
+    store,
+    mailer,
+    clock,
+    tokens: new TokenService({
+      key: deriveKey(config.serverSecret, 'token-signing'),
+      tenantId: config.tenant.id,
+      clock,
+    }),
+    otpKey: deriveKey(config.serverSecret, 'otp-hashing'),
+    policy: policyFromConfig(config),
+  };
+  const app = createApp({
+    config,
+    ctx,
+    origins: ctx.policy.rp.origins,
+    ...(devMailbox ? { devMailbox } : {}),
+    logger: options.logger ?? false,
+  });
+  return {
+    app,
+    ctx,
+    store,
+    devMailbox,
+    async listen() {
+      const address = await app.listen({ host: config.host, port: config.port });
+      return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+    },
+    async close() {
+      await app.close();
+      await mailer.close?.();
+      await store.close();
+    },
+  };
+}
