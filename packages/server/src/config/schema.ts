@@ -9,7 +9,8 @@ const sha256Fingerprint = z
 
 const origin = z.string().refine(
   (value) => {
-    if (value.startsWith('android:apk-key-hash:')) return /^android:apk-key-hash:[A-Za-z0-9_-]{43}$/.test(value);
+    if (value.startsWith('android:apk-key-hash:'))
+      return /^android:apk-key-hash:[A-Za-z0-9_-]{43}$/.test(value);
     try {
       const url = new URL(value);
       return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
@@ -17,11 +18,16 @@ const origin = z.string().refine(
       return false;
     }
   },
-  { message: 'must be a web origin like "https://example.com" (no path) or "android:apk-key-hash:<base64url>"' },
+  {
+    message:
+      'must be a web origin like "https://example.com" (no path) or "android:apk-key-hash:<base64url>"',
+  },
 );
 
 const secret = (what: string) =>
-  z.string().min(32, `${what} must be at least 32 characters (use \`latchkey dev\` or \`openssl rand -base64 48\`)`);
+  z
+    .string()
+    .min(32, `${what} must be at least 32 characters (use \`latchkey dev\` or \`openssl rand -base64 48\`)`);
 
 /**
  * The server configuration, as read from `latchkey.config.json` and the
@@ -60,12 +66,16 @@ export const configSchema = z
         origins: z.array(origin).default(['http://localhost:4000']),
         /** `TEAMID.bundleId` of iOS apps allowed to use the RP's passkeys. */
         iosAppIds: z
-          .array(z.string().regex(/^[A-Z0-9]{10}\.[A-Za-z0-9.-]+$/, 'must look like "TEAMID.com.example.app"'))
+          .array(
+            z.string().regex(/^[A-Z0-9]{10}\.[A-Za-z0-9.-]+$/, 'must look like "TEAMID.com.example.app"'),
+          )
           .default([]),
         android: z
           .array(
             z.strictObject({
-              packageName: z.string().regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'must be a package name like "com.example.app"'),
+              packageName: z
+                .string()
+                .regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'must be a package name like "com.example.app"'),
               sha256CertFingerprints: z.array(sha256Fingerprint).min(1),
             }),
           )
@@ -103,7 +113,13 @@ export const configSchema = z
         /** Codes per address (and per IP) per hour. */
         sendsPerHour: z.number().int().min(1).max(1000).default(5),
       })
-      .default({ ttlSeconds: 600, maxAttempts: 5, lockoutSeconds: 900, resendIntervalSeconds: 30, sendsPerHour: 5 }),
+      .default({
+        ttlSeconds: 600,
+        maxAttempts: 5,
+        lockoutSeconds: 900,
+        resendIntervalSeconds: 30,
+        sendsPerHour: 5,
+      }),
     rateLimits: z
       .strictObject({
         /** Unauthenticated `/client/challenge` calls per IP per minute (the tenant id is public). */
@@ -114,7 +130,10 @@ export const configSchema = z
       .strictObject({
         from: z.string().min(3).default('Latchkey <no-reply@localhost>'),
         /** `smtp://user:pass@host:port` or `smtps://…`. Without it, only `latchkey dev` can run (dev mailbox). */
-        smtpUrl: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+        smtpUrl: z
+          .string()
+          .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+          .optional(),
       })
       .default({ from: 'Latchkey <no-reply@localhost>' }),
     http: z
