@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Config, type ConfigInput, configSchema } from '../../src/config/schema.js';
+import type { Clock, Mailer } from '../../src/core/ports.js';
+import { createLatchkeyServer, type LatchkeyServer } from '../../src/server.js';
+
+export const TEST_ORIGIN = 'http://localhost:4000';
+
+/** A parsed JSON response body; tests read it field by field and assert on every field they use. */
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+export type JsonBody = any;
+
+export interface TestServer {
+  server: LatchkeyServer;
+  config: Config;
+  /** `http://localhost:<port>` */
+  baseUrl: string;
+  /** Client or server API call with JSON in and out. */
+  api(
+    method: string,
+    path: string,
+    options?: { body?: unknown; auth?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: JsonBody; headers: Headers }>;
+  tenantAuth: string;
+  secretAuth: string;
+  /** The newest code mailed to `email` (dev mailbox). */
+  latestCode(email: string): string;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
+  return configSchema.parse({
+    host: '127.0.0.1',
+    port: 0,
+    tenant: {
+      id: `tenant-${randomBytes(4).toString('hex')}`,
+      secretKey: randomBytes(32).toString('base64url'),
+    },
+    serverSecret: randomBytes(32).toString('base64url'),
+    relyingParty: { id: 'localhost', name: 'Latchkey Test', origins: [TEST_ORIGIN] },
+    // Tests send many codes from one IP; the limits have their own tests.
+    otp: { resendIntervalSeconds: 0, sendsPerHour: 1000 },
+    rateLimits: { challengesPerMinutePerIp: 10_000 },
+    ...overrides,
+  });
+}
+
+/** Starts a real server (SQLite in a temp dir) listening on a free loopback port. */
+export async function startTestServer(
+  options: { config?: Config; clock?: Clock; mailer?: Mailer } = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
+  const config = options.config ?? testConfig();
+  const server = await createLatchkeyServer({
+    config: { ...config, dataDir: dir },
+    mode: 'dev',
+    cwd: dir,
+    devMailLog: () => {},
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+  });
+  const baseUrl = await server.listen();
+  const basic = (user: string) => `Basic ${Buffer.from(`${user}:`).toString('base64')}`;
+  return {
+    server,
+    config,
+    baseUrl,
+    tenantAuth: basic(config.tenant.id),
+    secretAuth: basic(config.tenant.secretKey),
+    async api(method, path, { body, auth, headers } = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(auth ? { authorization: auth } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : undefined,
+        headers: response.headers,
+      };
+    },
+    latestCode(email) {
+      const message = server.devMailbox?.list(email)[0];
+      const code = message?.text.match(/\b(\d{6})\b/)?.[1];
+      if (!code) throw new Error(`no code mailed to ${email}`);
+      return code;
+    },
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
