@@ -29,6 +29,71 @@ const secret = (what: string) =>
     .string()
     .min(32, `${what} must be at least 32 characters (use \`latchkey dev\` or \`openssl rand -base64 48\`)`);
 
+const AUTH_FLOWS = [
+  'ALLOW_CUSTOM_AUTH',
+  'ALLOW_REFRESH_TOKEN_AUTH',
+  'ALLOW_USER_SRP_AUTH',
+  'ALLOW_USER_PASSWORD_AUTH',
+] as const;
+
+/** A trigger: `builtin` (Latchkey's own, in-process) or a path to an ES module exporting `handler`. */
+const trigger = z.union([
+  z.literal('builtin'),
+  z.string().regex(/\.(m?js|ts)$/, 'must be "builtin" or a path to a .js/.mjs/.ts module'),
+]);
+
+const userPoolSchema = z.strictObject({
+  /** `{region}_{id}`, as Cognito pool ids; the region is read from it. */
+  id: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]{1,55}$/, 'must look like "us-east-1_AbCdEf123"'),
+  /** Token issuer; default `{baseUrl}/{id}`. */
+  issuer: z.url().optional(),
+  clients: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z0-9]{1,128}$/, 'must be 1–128 lower-case letters and digits'),
+        name: z.string().min(1).max(128).default('app'),
+        explicitAuthFlows: z
+          .array(z.enum(AUTH_FLOWS))
+          .default(['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      }),
+    )
+    .min(1),
+  triggers: z
+    .strictObject({
+      preSignUp: trigger.optional(),
+      defineAuthChallenge: trigger.optional(),
+      createAuthChallenge: trigger.optional(),
+      verifyAuthChallengeResponse: trigger.optional(),
+    })
+    .default({}),
+  /** Cognito's API default is LEGACY; Latchkey's is ENABLED (no user enumeration). */
+  preventUserExistenceErrors: z.enum(['ENABLED', 'LEGACY']).default('ENABLED'),
+  /** How long each custom-auth step may take (Cognito: 3–15 minutes). */
+  authSessionValidityMinutes: z.number().int().min(3).max(15).default(3),
+  tokens: z
+    .strictObject({
+      accessTokenTtlSeconds: z.number().int().min(300).max(86_400).default(3600),
+      idTokenTtlSeconds: z.number().int().min(300).max(86_400).default(3600),
+      refreshTokenTtlSeconds: z.number().int().min(3600).max(315_360_000).default(2_592_000),
+    })
+    .default({ accessTokenTtlSeconds: 3600, idTokenTtlSeconds: 3600, refreshTokenTtlSeconds: 2_592_000 }),
+  /** Access keys that may sign (SigV4) admin operations and ListUsers. */
+  adminKeys: z
+    .array(
+      z.strictObject({
+        accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'must be 16–128 upper-case letters and digits'),
+        secretAccessKey: z.string().min(32, 'must be at least 32 characters'),
+      }),
+    )
+    .default([]),
+  /** Minutes a rotated-out signing key stays in the JWKS so tokens it signed keep verifying. */
+  keyRotationOverlapMinutes: z.number().int().min(60).max(525_600).default(1440),
+  /** Trigger timeout, as Lambda's 5 s for Cognito triggers. */
+  triggerTimeoutMs: z.number().int().min(100).max(30_000).default(5000),
+});
+
+export type UserPoolConfig = z.output<typeof userPoolSchema>;
+
 /**
  * The server configuration, as read from `latchkey.config.json` and the
  * environment. Every field has a safe default except the secrets, which
@@ -146,6 +211,8 @@ export const configSchema = z
         trustProxy: z.boolean().default(false),
       })
       .default({ bodyLimitBytes: 65_536, corsOrigins: [], trustProxy: false }),
+    /** The Cognito-compatible user pool; absent means the user-pool API is off. */
+    userPool: userPoolSchema.optional(),
   })
   .strict();
 

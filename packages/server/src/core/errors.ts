@@ -57,3 +57,48 @@ export class AuthError extends Error {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/** Exception names the user-pool API answers with (`__type`), as Cognito does. */
+export type PoolErrorType =
+  | 'AliasExistsException'
+  | 'CodeMismatchException'
+  | 'ExpiredCodeException'
+  | 'InvalidLambdaResponseException'
+  | 'InvalidParameterException'
+  | 'InvalidPasswordException'
+  | 'InvalidSignatureException'
+  | 'LimitExceededException'
+  | 'MissingAuthenticationTokenException'
+  | 'NotAuthorizedException'
+  | 'ResourceNotFoundException'
+  | 'SerializationException'
+  | 'TooManyFailedAttemptsException'
+  | 'UnauthorizedException'
+  | 'UnexpectedLambdaException'
+  | 'UnknownOperationException'
+  | 'UnrecognizedClientException'
+  | 'UnsupportedTokenTypeException'
+  | 'UserLambdaValidationException'
+  | 'UserNotConfirmedException'
+  | 'UserNotFoundException'
+  | 'UsernameExistsException'
+  | 'InternalErrorException';
+
+/**
+ * A user-pool failure, rendered as HTTP 400 `{__type, message}` with
+ * `x-amzn-errortype` (Cognito sends 400 for every business error).
+ *
+ * @example
+ * ```ts
+ * throw new PoolError('NotAuthorizedException', 'Incorrect username or password.');
+ * ```
+ */
+export class PoolError extends Error {
+  override readonly name = 'PoolError';
+  readonly type: PoolErrorType;
+
+  constructor(type: PoolErrorType, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.type = type;
+  }
+}

@@ -14,6 +14,16 @@ import type {
   UserPatch,
   VerificationMethod,
 } from './model.js';
+import type {
+  ConfirmationCode,
+  NewPoolUser,
+  PoolUser,
+  PoolUserFilter,
+  PoolUserPatch,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  SigningKeyUse,
+} from './pool-model.js';
 
 /** Source of the current time; injected so tests can move it. */
 export interface Clock {
@@ -215,4 +225,65 @@ export interface Store {
    * Returns false (recording nothing) when any window is full.
    */
   hitRateLimit(key: string, windows: readonly RateWindow[], now: Date): Promise<boolean>;
+}
+
+/**
+ * Persistence of the Cognito-compatible user pool. Implemented by the same
+ * backends as {@link Store} and held to the same rule: every single-use or
+ * budget method is one atomic conditional write.
+ */
+export interface PoolStore {
+  /** Inserts the user; returns false (writing nothing) if the pool already has a user with this email (case-insensitive). */
+  createPoolUser(user: NewPoolUser): Promise<boolean>;
+  getPoolUser(poolId: string, sub: string): Promise<PoolUser | null>;
+  /** Case-insensitive. */
+  findPoolUserByEmail(poolId: string, email: string): Promise<PoolUser | null>;
+  /**
+   * Applies the defined fields; `attributes` replaces the whole map. Returns the
+   * updated user, null if absent, or `'email_exists'` (writing nothing) when the
+   * new email belongs to another user of the pool.
+   */
+  updatePoolUser(
+    poolId: string,
+    sub: string,
+    patch: PoolUserPatch,
+    now: Date,
+  ): Promise<PoolUser | null | 'email_exists'>;
+  /** Deletes the user with its refresh tokens and confirmation code. */
+  deletePoolUser(poolId: string, sub: string): Promise<boolean>;
+  /**
+   * Users ordered by sub, after `afterSub`, matching the filter. Filterable:
+   * `sub`, `username` (= sub), `email`, `cognito:user_status` / `status`, and any
+   * key of `attributes` (exact or prefix, case-sensitive as Cognito).
+   */
+  listPoolUsers(
+    poolId: string,
+    query: { filter?: PoolUserFilter; limit: number; afterSub?: string },
+  ): Promise<PoolUser[]>;
+
+  /** Replaces the user's pending confirmation code (attempts start at 0). */
+  setConfirmationCode(code: Omit<ConfirmationCode, 'attempts'>): Promise<void>;
+  getConfirmationCode(poolId: string, sub: string): Promise<ConfirmationCode | null>;
+  /** Counts one guess if fewer than `max` were made; returns the new count, or null when spent. */
+  reserveConfirmationAttempt(poolId: string, sub: string, max: number): Promise<number | null>;
+  deleteConfirmationCode(poolId: string, sub: string): Promise<void>;
+
+  insertRefreshToken(token: Omit<RefreshTokenRecord, 'revokedAt'>): Promise<void>;
+  getRefreshToken(id: string): Promise<RefreshTokenRecord | null>;
+  /** Sets revokedAt if unset; true for exactly one caller. */
+  revokeRefreshToken(id: string, at: Date): Promise<boolean>;
+  /** Revokes every live refresh token of the user. */
+  revokeUserRefreshTokens(poolId: string, sub: string, at: Date): Promise<void>;
+
+  /**
+   * Marks an auth session id as used (custom-auth sessions are single use).
+   * Returns true for exactly one caller; expired marks may be pruned.
+   */
+  consumeAuthSession(sessionId: string, expiresAt: Date, now: Date): Promise<boolean>;
+
+  /** Every signing key not yet past `expiresAt`, newest first. */
+  listSigningKeys(now: Date): Promise<SigningKeyRecord[]>;
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  /** Retires every active key of `use` except `keepKid`: retiredAt = at, expiresAt = dropAt. */
+  retireSigningKeys(use: SigningKeyUse, keepKid: string, at: Date, dropAt: Date): Promise<void>;
 }
