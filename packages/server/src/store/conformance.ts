@@ -1,6 +1,7 @@
 /**
- * Store conformance suite. Written only against the {@link Store} interface so
- * that every backend (SQLite now, PostgreSQL later) runs the same tests:
+ * Store conformance suite. Written only against the {@link Store} and
+ * {@link PoolStore} interfaces so that every backend (SQLite now, PostgreSQL
+ * later) runs the same tests (the pool tests live in `pool-conformance.ts`):
  *
  * ```ts
  * describeStoreConformance('sqlite', async () => createSqliteStore({ filename }));
@@ -22,7 +23,8 @@ import type {
   OtpCode,
   PasskeyAuthenticator,
 } from '../core/model.js';
-import type { NewPasskey, Store } from '../core/ports.js';
+import type { NewPasskey, PoolStore, Store } from '../core/ports.js';
+import { describePoolStoreTests } from './pool-conformance.js';
 
 /** A fixed origin for every test clock. */
 const T0 = Date.UTC(2031, 4, 6, 12, 0, 0);
@@ -46,14 +48,14 @@ function asEmail(a: Authenticator | null | undefined): EmailOtpAuthenticator {
 }
 
 /**
- * Declares the conformance suite for one {@link Store} implementation.
+ * Declares the conformance suite for one {@link Store} & {@link PoolStore} implementation.
  *
  * @param name - shown in the test report.
  * @param createStore - returns a store on a usable (empty or shared) database.
  */
-export function describeStoreConformance(name: string, createStore: () => Promise<Store>): void {
+export function describeStoreConformance(name: string, createStore: () => Promise<Store & PoolStore>): void {
   describe(`Store conformance: ${name}`, () => {
-    let store: Store;
+    let store: Store & PoolStore;
     let run: string;
     let seq = 0;
 
@@ -1192,6 +1194,12 @@ export function describeStoreConformance(name: string, createStore: () => Promis
         expect(results.filter(Boolean)).toHaveLength(10);
         expect(await store.hitRateLimit(key, windows, at(1))).toBe(false);
       });
+    });
+
+    // ---------------------------------------------------------- user pool
+
+    describe('PoolStore', () => {
+      describePoolStoreTests({ store: () => store, uid });
     });
   });
 }

@@ -1,8 +1,9 @@
 /**
- * The {@link Store} over Kysely. Dialect-agnostic: it only uses query-builder
- * features that SQLite (3.35+) and PostgreSQL share, and every "exactly once"
- * operation is a single conditional write (or a write-first transaction), so
- * it holds with many processes on one database.
+ * The {@link Store} and {@link PoolStore} over Kysely. Dialect-agnostic: it only
+ * uses query-builder features that SQLite (3.35+) and PostgreSQL share, and
+ * every "exactly once" operation is a single conditional write (or a
+ * write-first transaction), so it holds with many processes on one database.
+ * The user-pool queries live in `pool-queries.ts`.
  */
 import { type Kysely, sql, type Updateable } from 'kysely';
 import type {
@@ -21,20 +22,34 @@ import type {
   VerificationMethod,
 } from '../core/model.js';
 import type {
+  ConfirmationCode,
+  NewPoolUser,
+  PoolUser,
+  PoolUserFilter,
+  PoolUserPatch,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  SigningKeyUse,
+} from '../core/pool-model.js';
+import type {
   EventQuery,
   NewAction,
   NewEmailAuthenticator,
   NewPasskey,
   PasskeyUse,
+  PoolStore,
   RateWindow,
   Store,
   UserQuery,
 } from '../core/ports.js';
 import { toJsonText } from './json.js';
 import { detectDialect, migrateToLatest, type SqlDialect } from './migrations.js';
+import * as pool from './pool-queries.js';
 import {
   flag,
   ms,
+  normalizeEmail,
+  pageSize,
   toAction,
   toAuditEvent,
   toAuthenticator,
@@ -53,11 +68,6 @@ export interface KyselyStoreOptions {
   dialect?: SqlDialect;
 }
 
-/** A limit usable on every database (PostgreSQL rejects negative limits). */
-function pageSize(limit: number): number {
-  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
-}
-
 function userPatchToRow(patch: UserPatch): Updateable<UsersTable> {
   const row: Updateable<UsersTable> = {};
   if (patch.username !== undefined) row.username = patch.username;
@@ -70,16 +80,12 @@ function userPatchToRow(patch: UserPatch): Updateable<UsersTable> {
   return row;
 }
 
-/** Lower-cased email used for case-insensitive lookup (same rule on every database). */
-function normalizeEmail(email: string): string {
-  return email.toLowerCase();
-}
-
 /**
- * {@link Store} implementation over a `Kysely<Database>`; see `sqlite.ts` for the
- * SQLite factory. The store owns the Kysely instance: {@link close} destroys it.
+ * {@link Store} and {@link PoolStore} implementation over a `Kysely<Database>`;
+ * see `sqlite.ts` for the SQLite factory. The store owns the Kysely instance:
+ * {@link close} destroys it.
  */
-export class KyselyStore implements Store {
+export class KyselyStore implements Store, PoolStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: SqlDialect;
 
@@ -623,5 +629,87 @@ export class KyselyStore implements Store {
       await trx.insertInto('rate_limit_hits').values({ key, at: t }).execute();
       return true;
     });
+  }
+
+  // ------------------------------------------------------------- User pool
+
+  createPoolUser(user: NewPoolUser): Promise<boolean> {
+    return pool.createPoolUser(this.#db, user);
+  }
+
+  getPoolUser(poolId: string, sub: string): Promise<PoolUser | null> {
+    return pool.getPoolUser(this.#db, poolId, sub);
+  }
+
+  findPoolUserByEmail(poolId: string, email: string): Promise<PoolUser | null> {
+    return pool.findPoolUserByEmail(this.#db, poolId, email);
+  }
+
+  updatePoolUser(
+    poolId: string,
+    sub: string,
+    patch: PoolUserPatch,
+    now: Date,
+  ): Promise<PoolUser | null | 'email_exists'> {
+    return pool.updatePoolUser(this.#db, poolId, sub, patch, now);
+  }
+
+  deletePoolUser(poolId: string, sub: string): Promise<boolean> {
+    return pool.deletePoolUser(this.#db, poolId, sub);
+  }
+
+  listPoolUsers(
+    poolId: string,
+    query: { filter?: PoolUserFilter; limit: number; afterSub?: string },
+  ): Promise<PoolUser[]> {
+    return pool.listPoolUsers(this.#db, poolId, query);
+  }
+
+  setConfirmationCode(code: Omit<ConfirmationCode, 'attempts'>): Promise<void> {
+    return pool.setConfirmationCode(this.#db, code);
+  }
+
+  getConfirmationCode(poolId: string, sub: string): Promise<ConfirmationCode | null> {
+    return pool.getConfirmationCode(this.#db, poolId, sub);
+  }
+
+  reserveConfirmationAttempt(poolId: string, sub: string, max: number): Promise<number | null> {
+    return pool.reserveConfirmationAttempt(this.#db, poolId, sub, max);
+  }
+
+  deleteConfirmationCode(poolId: string, sub: string): Promise<void> {
+    return pool.deleteConfirmationCode(this.#db, poolId, sub);
+  }
+
+  insertRefreshToken(token: Omit<RefreshTokenRecord, 'revokedAt'>): Promise<void> {
+    return pool.insertRefreshToken(this.#db, token);
+  }
+
+  getRefreshToken(id: string): Promise<RefreshTokenRecord | null> {
+    return pool.getRefreshToken(this.#db, id);
+  }
+
+  revokeRefreshToken(id: string, at: Date): Promise<boolean> {
+    return pool.revokeRefreshToken(this.#db, id, at);
+  }
+
+  revokeUserRefreshTokens(poolId: string, sub: string, at: Date): Promise<void> {
+    return pool.revokeUserRefreshTokens(this.#db, poolId, sub, at);
+  }
+
+  consumeAuthSession(sessionId: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return pool.consumeAuthSession(this.#db, sessionId, expiresAt, now);
+  }
+
+  listSigningKeys(now: Date): Promise<SigningKeyRecord[]> {
+    return pool.listSigningKeys(this.#db, now);
+  }
+
+  insertSigningKey(key: SigningKeyRecord): Promise<void> {
+    return pool.insertSigningKey(this.#db, key);
+  }
+
+  retireSigningKeys(use: SigningKeyUse, keepKid: string, at: Date, dropAt: Date): Promise<void> {
+    return pool.retireSigningKeys(this.#db, use, keepKid, at, dropAt);
   }
 }

@@ -219,13 +219,141 @@ function initialMigration(dialect: SqlDialect): Migration {
 }
 
 /**
+ * The Cognito-compatible user pool. A separate migration so that databases
+ * already at `0001_initial` upgrade in place.
+ */
+function userPoolMigration(dialect: SqlDialect): Migration {
+  const pg = dialect === 'postgres';
+  // Pool ids and subs are paged with `>`: byte order on PostgreSQL too. The
+  // referencing columns use the same type so the foreign keys compare alike.
+  const idType = pg ? sql`text collate "C"` : sql`text`;
+
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('pool_users')
+        .ifNotExists()
+        .addColumn('pool_id', idType, (c) => c.notNull())
+        .addColumn('sub', idType, (c) => c.notNull())
+        .addColumn('email', 'text')
+        .addColumn('email_normalized', 'text')
+        .addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('attributes', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('tokens_revoked_before', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pool_users_pkey', ['pool_id', 'sub'])
+        .execute();
+      // The email alias is unique per pool, enforced here so that concurrent
+      // writers cannot both pass a read check. NULLs are distinct on both databases.
+      await db.schema
+        .createIndex('pool_users_email')
+        .ifNotExists()
+        .unique()
+        .on('pool_users')
+        .columns(['pool_id', 'email_normalized'])
+        .execute();
+
+      await db.schema
+        .createTable('pool_confirmation_codes')
+        .ifNotExists()
+        .addColumn('pool_id', idType, (c) => c.notNull())
+        .addColumn('sub', idType, (c) => c.notNull())
+        .addColumn('code_hash', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pool_confirmation_codes_pkey', ['pool_id', 'sub'])
+        .addForeignKeyConstraint(
+          'pool_confirmation_codes_user_fkey',
+          ['pool_id', 'sub'],
+          'pool_users',
+          ['pool_id', 'sub'],
+          (fk) => fk.onDelete('cascade'),
+        )
+        .execute();
+
+      await db.schema
+        .createTable('pool_refresh_tokens')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('pool_id', idType, (c) => c.notNull())
+        .addColumn('sub', idType, (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('secret_hash', 'text', (c) => c.notNull())
+        .addColumn('auth_time', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addForeignKeyConstraint(
+          'pool_refresh_tokens_user_fkey',
+          ['pool_id', 'sub'],
+          'pool_users',
+          ['pool_id', 'sub'],
+          (fk) => fk.onDelete('cascade'),
+        )
+        .execute();
+      // Serves revokeUserRefreshTokens and the cascade from pool_users.
+      await db.schema
+        .createIndex('pool_refresh_tokens_user')
+        .ifNotExists()
+        .on('pool_refresh_tokens')
+        .columns(['pool_id', 'sub'])
+        .execute();
+
+      await db.schema
+        .createTable('pool_used_sessions')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Serves the pruning of expired marks.
+      await db.schema
+        .createIndex('pool_used_sessions_expires_at')
+        .ifNotExists()
+        .on('pool_used_sessions')
+        .column('expires_at')
+        .execute();
+
+      await db.schema
+        .createTable('signing_keys')
+        .ifNotExists()
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('use', 'text', (c) => c.notNull())
+        .addColumn('sealed_private_key', 'text', (c) => c.notNull())
+        .addColumn('public_jwk', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('retired_at', 'bigint')
+        .addColumn('expires_at', 'bigint')
+        .execute();
+    },
+
+    async down(db: Kysely<unknown>): Promise<void> {
+      for (const table of [
+        'signing_keys',
+        'pool_used_sessions',
+        'pool_refresh_tokens',
+        'pool_confirmation_codes',
+        'pool_users',
+      ]) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
+    },
+  };
+}
+
+/**
  * The store's migrations, in order. Names sort lexically, which is the order
  * Kysely's {@link Migrator} applies them in.
  */
 export function createMigrationProvider(dialect: SqlDialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '0001_initial': initialMigration(dialect) };
+      return {
+        '0001_initial': initialMigration(dialect),
+        '0002_user_pool': userPoolMigration(dialect),
+      };
     },
   };
 }

@@ -20,6 +20,14 @@ import {
   type User,
   type VerificationMethod,
 } from '../core/model.js';
+import type {
+  ConfirmationCode,
+  PoolUser,
+  PoolUserStatus,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  SigningKeyUse,
+} from '../core/pool-model.js';
 import { parseJsonObject, parseJsonStringArray } from './json.js';
 import type {
   ActionsTable,
@@ -28,6 +36,10 @@ import type {
   DbInteger,
   EventsTable,
   OtpCodesTable,
+  PoolConfirmationCodesTable,
+  PoolRefreshTokensTable,
+  PoolUsersTable,
+  SigningKeysTable,
   UsersTable,
 } from './schema.js';
 
@@ -55,6 +67,16 @@ export function ms(date: Date): number {
   const t = date.getTime();
   if (!Number.isFinite(t)) throw new RangeError('Invalid Date');
   return t;
+}
+
+/** Lower-cased email used for case-insensitive lookup (same rule on every database). */
+export function normalizeEmail(email: string): string {
+  return email.toLowerCase();
+}
+
+/** A limit usable on every database (PostgreSQL rejects negative limits). */
+export function pageSize(limit: number): number {
+  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
 }
 
 /** A boolean as a 0/1 integer. */
@@ -215,5 +237,79 @@ export function toAuditEvent(row: Selectable<EventsTable>): AuditEvent {
     ipAddress: row.ip_address,
     data: parseJsonObject(row.data),
     createdAt: toDate(row.created_at),
+  };
+}
+
+// ------------------------------------------------------------- User pool
+
+const POOL_USER_STATUSES: readonly PoolUserStatus[] = [
+  'UNCONFIRMED',
+  'CONFIRMED',
+  'RESET_REQUIRED',
+  'FORCE_CHANGE_PASSWORD',
+];
+const KEY_USES: readonly SigningKeyUse[] = ['id', 'access'];
+
+/** Parses the attributes column: string values only, anything else is dropped. */
+export function parseAttributes(text: string | null): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parseJsonObject(text) ?? {})) {
+    if (typeof value === 'string') attributes[name] = value;
+  }
+  return attributes;
+}
+
+/** A `pool_users` row as a {@link PoolUser}. */
+export function toPoolUser(row: Selectable<PoolUsersTable>): PoolUser {
+  return {
+    poolId: row.pool_id,
+    sub: row.sub,
+    email: row.email,
+    emailVerified: toBool(row.email_verified),
+    attributes: parseAttributes(row.attributes),
+    status: oneOf(POOL_USER_STATUSES, row.status, 'pool user status'),
+    enabled: toBool(row.enabled),
+    tokensRevokedBefore: toDateOrNull(row.tokens_revoked_before),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+/** A `pool_confirmation_codes` row as a {@link ConfirmationCode}. */
+export function toConfirmationCode(row: Selectable<PoolConfirmationCodesTable>): ConfirmationCode {
+  return {
+    poolId: row.pool_id,
+    sub: row.sub,
+    codeHash: row.code_hash,
+    attempts: toNumber(row.attempts),
+    expiresAt: toDate(row.expires_at),
+  };
+}
+
+/** A `pool_refresh_tokens` row as a {@link RefreshTokenRecord}. */
+export function toRefreshToken(row: Selectable<PoolRefreshTokensTable>): RefreshTokenRecord {
+  return {
+    id: row.id,
+    poolId: row.pool_id,
+    sub: row.sub,
+    clientId: row.client_id,
+    secretHash: row.secret_hash,
+    authTime: toDate(row.auth_time),
+    createdAt: toDate(row.created_at),
+    expiresAt: toDate(row.expires_at),
+    revokedAt: toDateOrNull(row.revoked_at),
+  };
+}
+
+/** A `signing_keys` row as a {@link SigningKeyRecord}. */
+export function toSigningKey(row: Selectable<SigningKeysTable>): SigningKeyRecord {
+  return {
+    kid: row.kid,
+    use: oneOf(KEY_USES, row.use, 'signing key use'),
+    sealedPrivateKey: row.sealed_private_key,
+    publicJwk: row.public_jwk,
+    createdAt: toDate(row.created_at),
+    retiredAt: toDateOrNull(row.retired_at),
+    expiresAt: toDateOrNull(row.expires_at),
   };
 }

@@ -132,6 +132,70 @@ export interface RateLimitKeysTable {
   key: string;
 }
 
+// ------------------------------------------------------------- User pool
+
+/**
+ * A user of a Cognito-compatible pool, keyed by (pool_id, sub). Unique on
+ * (pool_id, email_normalized); NULL emails may repeat.
+ */
+export interface PoolUsersTable {
+  pool_id: string;
+  sub: string;
+  email: string | null;
+  /** Lower-cased copy of `email`, computed in JS (see {@link AuthenticatorsTable.email_normalized}). */
+  email_normalized: string | null;
+  email_verified: DefaultedInteger;
+  /** JSON object text: attribute name → string value. */
+  attributes: string;
+  /** 'UNCONFIRMED' | 'CONFIRMED' | 'RESET_REQUIRED' | 'FORCE_CHANGE_PASSWORD' */
+  status: string;
+  enabled: DefaultedInteger;
+  tokens_revoked_before: NullableMillis;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** At most one pending sign-up code per user; cascades with the user. */
+export interface PoolConfirmationCodesTable {
+  pool_id: string;
+  sub: string;
+  code_hash: string;
+  attempts: DefaultedInteger;
+  expires_at: Millis;
+}
+
+/** Opaque refresh tokens (only a hash of the secret); cascade with the user. */
+export interface PoolRefreshTokensTable {
+  id: string;
+  pool_id: string;
+  sub: string;
+  client_id: string;
+  secret_hash: string;
+  auth_time: Millis;
+  created_at: Millis;
+  expires_at: Millis;
+  revoked_at: NullableMillis;
+}
+
+/** Marks of spent custom-auth session ids, kept until they expire. */
+export interface PoolUsedSessionsTable {
+  id: string;
+  expires_at: Millis;
+}
+
+/** RS256 signing keys of the pool tokens. */
+export interface SigningKeysTable {
+  kid: string;
+  /** 'id' | 'access' */
+  use: string;
+  sealed_private_key: string;
+  /** Public JWK as JSON text. */
+  public_jwk: string;
+  created_at: Millis;
+  retired_at: NullableMillis;
+  expires_at: NullableMillis;
+}
+
 /** The whole database, as seen by Kysely. */
 export interface Database {
   users: UsersTable;
@@ -142,4 +206,9 @@ export interface Database {
   events: EventsTable;
   rate_limit_hits: RateLimitHitsTable;
   rate_limit_keys: RateLimitKeysTable;
+  pool_users: PoolUsersTable;
+  pool_confirmation_codes: PoolConfirmationCodesTable;
+  pool_refresh_tokens: PoolRefreshTokensTable;
+  pool_used_sessions: PoolUsedSessionsTable;
+  signing_keys: SigningKeysTable;
 }

@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeStoreConformance } from './conformance.js';
 import type { KyselyStore } from './kysely-store.js';
-import { migrateToLatest } from './migrations.js';
+import { createMigrationProvider, migrateToLatest } from './migrations.js';
 import { createSqliteStore } from './sqlite.js';
 
 let root: string;
@@ -72,7 +72,90 @@ describe('createSqliteStore', () => {
     await migrateToLatest(store.db);
     expect((await store.getUser('u1'))?.username).toBe('kept');
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
-    expect(rows.map((r) => r.name)).toEqual(['0001_initial']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_user_pool']);
+  });
+
+  it('upgrades a database migrated before the user pool, keeping its data', async () => {
+    const filename = freshFile();
+    const old = createSqliteStore({ filename });
+    // Apply 0001 only, as a release without the user pool did.
+    const provider = createMigrationProvider('sqlite');
+    const initialOnly = new Migrator({
+      db: old.db as unknown as Kysely<unknown>,
+      provider: {
+        async getMigrations() {
+          const { '0001_initial': initial } = await provider.getMigrations();
+          if (initial === undefined) throw new Error('0001_initial is missing');
+          return { '0001_initial': initial };
+        },
+      },
+    });
+    const { error } = await initialOnly.migrateToLatest();
+    expect(error).toBeUndefined();
+    await old.ensureUser('u1', { username: 'before' }, new Date(0));
+    await expect(old.getPoolUser('pool', 'sub')).rejects.toThrow(/no such table/);
+    await old.close();
+
+    const store = track(createSqliteStore({ filename }));
+    await store.migrate();
+    expect((await store.getUser('u1'))?.username).toBe('before');
+    const user = {
+      poolId: 'pool',
+      sub: 'sub',
+      email: 'a@example.com',
+      emailVerified: false,
+      attributes: {},
+      status: 'UNCONFIRMED' as const,
+      enabled: true,
+      createdAt: new Date(0),
+    };
+    expect(await store.createPoolUser(user)).toBe(true);
+    expect((await store.getPoolUser('pool', 'sub'))?.email).toBe('a@example.com');
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+      store.db,
+    );
+    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_user_pool']);
+  });
+
+  it('the user pool migration goes down and up again', async () => {
+    const store = track(createSqliteStore({ filename: freshFile() }));
+    await store.migrate();
+    const migrator = new Migrator({
+      db: store.db as unknown as Kysely<unknown>,
+      provider: createMigrationProvider('sqlite'),
+    });
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    await expect(store.listSigningKeys(new Date(0))).rejects.toThrow(/no such table/);
+    await store.migrate();
+    expect(await store.listSigningKeys(new Date(0))).toEqual([]);
+  });
+
+  it('consumeAuthSession prunes expired marks but keeps live ones and its own', async () => {
+    const store = track(createSqliteStore({ filename: ':memory:' }));
+    await store.migrate();
+    const ids = async (): Promise<string[]> =>
+      (await store.db.selectFrom('pool_used_sessions').select('id').orderBy('id').execute()).map((r) => r.id);
+    expect(await store.consumeAuthSession('a-expired', new Date(1000), new Date(0))).toBe(true);
+    expect(await store.consumeAuthSession('b-live', new Date(10_000), new Date(0))).toBe(true);
+    expect(await ids()).toEqual(['a-expired', 'b-live']);
+    // A refused replay writes nothing, pruning included.
+    expect(await store.consumeAuthSession('b-live', new Date(10_000), new Date(5000))).toBe(false);
+    expect(await ids()).toEqual(['a-expired', 'b-live']);
+    // An accepted one prunes what expired before now, but not itself even if already past.
+    expect(await store.consumeAuthSession('c-past', new Date(2000), new Date(5000))).toBe(true);
+    expect(await ids()).toEqual(['b-live', 'c-past']);
+    expect(await store.consumeAuthSession('c-past', new Date(2000), new Date(5000))).toBe(false);
+  });
+
+  it('updatePoolUser rethrows errors other than the email clash', async () => {
+    const store = track(createSqliteStore({ filename: ':memory:' }));
+    await store.migrate();
+    await store.db.schema.dropTable('pool_confirmation_codes').execute();
+    await store.db.schema.dropTable('pool_refresh_tokens').execute();
+    await store.db.schema.dropTable('pool_users').execute();
+    await expect(
+      store.updatePoolUser('pool', 'sub', { email: 'a@example.com' }, new Date(0)),
+    ).rejects.toThrow(/no such table/);
   });
 
   it('a reopened file keeps its data', async () => {
