@@ -3,7 +3,7 @@
  * `latchkey serve`: production server; refuses dev secrets and a missing mailer.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -17,29 +17,55 @@ interface DevSecrets {
   tenantId: string;
   secretKey: string;
   serverSecret: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  adminAccessKeyId: string;
+  adminSecretAccessKey: string;
 }
 
 const USAGE = `Usage: latchkey <command>
 
 Commands:
   dev     Run the development server: SQLite in ./.latchkey, dev mailbox at /dev/mailbox,
-          keys generated on first start and kept; writes ./.latchkey/dev.json.
+          a dev user pool wired to the built-in triggers, keys generated on first start
+          and kept; writes ./.latchkey/dev.json.
   serve   Run the production server from latchkey.config.json and the environment.
           Refuses dev secrets and requires mail.smtpUrl.
+  rotate-keys [--dev]
+          Create new user-pool signing keys. The old keys keep verifying (and stay in
+          the JWKS) for userPool.keyRotationOverlapMinutes; every instance picks the
+          new keys up within a minute.
 
 Configuration: latchkey.config.json (or LATCHKEY_CONFIG), overridden by PORT, LATCHKEY_HOST,
 DATABASE_URL, LATCHKEY_* variables and LATCHKEY__SECTION__FIELD=value.`;
 
-function loadDevSecrets(dataDir: string): DevSecrets {
-  const file = join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
-  const secrets: DevSecrets = {
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+function randomString(length: number, alphabet: string): string {
+  return Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+function generateDevSecrets(): DevSecrets {
+  return {
     tenantId: `${DEV_SECRET_PREFIX}tenant_${randomBytes(6).toString('hex')}`,
     secretKey: `${DEV_SECRET_PREFIX}sk_${randomBytes(32).toString('base64url')}`,
     serverSecret: `${DEV_SECRET_PREFIX}ss_${randomBytes(32).toString('base64url')}`,
+    userPoolId: `us-east-1_${randomString(9, ALNUM)}`,
+    userPoolClientId: randomString(26, ALNUM.slice(26).toLowerCase()),
+    adminAccessKeyId: `LKDEV${randomString(15, ALNUM.slice(0, 26) + ALNUM.slice(52))}`,
+    adminSecretAccessKey: `${DEV_SECRET_PREFIX}${randomBytes(30).toString('base64url')}`,
   };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Dev keys and ids: generated on first start, kept, and completed when a newer version adds fields. */
+function loadDevSecrets(dataDir: string): DevSecrets {
+  const file = join(dataDir, 'dev-secrets.json');
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {};
+  const secrets = { ...generateDevSecrets(), ...stored };
+  if (Object.keys(stored).length !== Object.keys(secrets).length) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
   return secrets;
 }
 
@@ -57,6 +83,17 @@ function devConfig(cwd: string): Config {
       tenant: { id: secrets.tenantId, secretKey: secrets.secretKey },
       serverSecret: secrets.serverSecret,
       relyingParty: { origins: [baseUrl, 'http://localhost:8081', 'http://localhost:19006'] },
+      userPool: {
+        id: secrets.userPoolId,
+        clients: [{ id: secrets.userPoolClientId, name: 'dev' }],
+        triggers: {
+          preSignUp: 'builtin',
+          defineAuthChallenge: 'builtin',
+          createAuthChallenge: 'builtin',
+          verifyAuthChallengeResponse: 'builtin',
+        },
+        adminKeys: [{ accessKeyId: secrets.adminAccessKeyId, secretAccessKey: secrets.adminSecretAccessKey }],
+      },
     },
   });
 }
@@ -67,16 +104,33 @@ function checkProductionConfig(config: Config): void {
     problems.push('tenant.secretKey is a dev secret');
   if (config.serverSecret.startsWith(DEV_SECRET_PREFIX)) problems.push('serverSecret is a dev secret');
   if (!config.mail.smtpUrl) problems.push('mail.smtpUrl is missing (production needs a real mailer)');
+  for (const key of config.userPool?.adminKeys ?? []) {
+    if (key.secretAccessKey.startsWith(DEV_SECRET_PREFIX))
+      problems.push(`userPool.adminKeys: ${key.accessKeyId} has a dev secret`);
+  }
   if (problems.length > 0)
     throw new ConfigError(`latchkey serve refuses to start:\n  - ${problems.join('\n  - ')}`);
 }
 
 function writeDevJson(config: Config): void {
+  const pool = config.userPool;
+  const adminKey = pool?.adminKeys[0];
   const devJson = {
     baseUrl: config.baseUrl,
     tenantId: config.tenant.id,
     secretKey: config.tenant.secretKey,
     rpId: config.relyingParty.id,
+    ...(pool
+      ? {
+          region: pool.id.slice(0, pool.id.indexOf('_')),
+          userPoolId: pool.id,
+          userPoolClientId: pool.clients[0]?.id,
+          userPoolEndpoint: config.baseUrl,
+          ...(adminKey
+            ? { adminAccessKeyId: adminKey.accessKeyId, adminSecretAccessKey: adminKey.secretAccessKey }
+            : {}),
+        }
+      : {}),
   };
   writeFileSync(join(config.dataDir, 'dev.json'), `${JSON.stringify(devJson, null, 2)}\n`, { mode: 0o600 });
 }
@@ -113,8 +167,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   auth API      ${config.baseUrl}/v1
   dev mailbox   ${config.baseUrl}/dev/mailbox?to=EMAIL
   tenant id     ${config.tenant.id}
+  user pool     ${config.userPool?.id} (client ${config.userPool?.clients[0]?.id}), endpoint ${config.baseUrl}
   settings      ${join(config.dataDir, 'dev.json')}`);
       return -1;
+    }
+    if (command === 'rotate-keys') {
+      const config = argv.includes('--dev') ? devConfig(cwd) : loadConfig({ cwd });
+      if (!config.userPool)
+        throw new ConfigError('userPool is not configured: there are no signing keys to rotate.');
+      const server = await createLatchkeyServer({
+        config,
+        mode: argv.includes('--dev') ? 'dev' : 'production',
+        cwd,
+      });
+      const kids = await server.pool?.keys.rotate();
+      await server.close();
+      console.log(`New signing keys: ${kids?.join(', ')}`);
+      return 0;
     }
     if (command === 'serve') {
       const config = loadConfig({ cwd });

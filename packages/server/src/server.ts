@@ -5,12 +5,18 @@ import type { Config } from './config/schema.js';
 import type { CoreContext, CorePolicy } from './core/context.js';
 import { ConfigError } from './core/errors.js';
 import { deriveKey } from './core/keys.js';
-import { type Clock, type Mailer, type Store, systemClock } from './core/ports.js';
+import { type Clock, type Mailer, type PoolStore, type Store, systemClock } from './core/ports.js';
 import { TokenService } from './core/tokens.js';
 import { createApp } from './http/app.js';
+import { injectFetch } from './http/inject-fetch.js';
 import { DevMailbox } from './mail/dev-mailbox.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
 import { createSqliteStore } from './store/index.js';
+import type { PoolContext } from './user-pool/context.js';
+import { createPoolContext } from './user-pool/setup.js';
+
+/** A store backing both the auth service and the user pool. */
+export type LatchkeyStore = Store & PoolStore;
 
 export type ServerMode = 'dev' | 'production';
 
@@ -18,7 +24,7 @@ export interface LatchkeyServerOptions {
   config: Config;
   mode: ServerMode;
   /** Overrides the store chosen from `config.database` (tests). */
-  store?: Store;
+  store?: LatchkeyStore;
   /** Overrides the mailer chosen from `config.mail` (tests). */
   mailer?: Mailer;
   clock?: Clock;
@@ -32,7 +38,9 @@ export interface LatchkeyServerOptions {
 export interface LatchkeyServer {
   app: FastifyInstance;
   ctx: CoreContext;
-  store: Store;
+  store: LatchkeyStore;
+  /** The user pool, when configured. */
+  pool: PoolContext | undefined;
   devMailbox: DevMailbox | undefined;
   /** Starts listening; resolves to the bound URL (useful with port 0). */
   listen(): Promise<string>;
@@ -58,7 +66,7 @@ export function policyFromConfig(config: Config): CorePolicy {
   };
 }
 
-function openStore(config: Config, cwd: string): Store {
+function openStore(config: Config, cwd: string): LatchkeyStore {
   const url = config.database.url;
   if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
     throw new ConfigError(
@@ -101,24 +109,44 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
     otpKey: deriveKey(config.serverSecret, 'otp-hashing'),
     policy: policyFromConfig(config),
   };
-  const app = createApp({
+  let app: FastifyInstance | undefined;
+  const pool = config.userPool
+    ? await createPoolContext({
+        config: config.userPool,
+        baseUrl: config.baseUrl,
+        appName: config.relyingParty.name,
+        serverSecret: config.serverSecret,
+        tenantSecretKey: config.tenant.secretKey,
+        store,
+        clock,
+        mailer,
+        fetch: injectFetch(() => {
+          if (!app) throw new Error('the app is not ready');
+          return app;
+        }),
+        cwd,
+      })
+    : undefined;
+  app = createApp({
     config,
     ctx,
     origins: ctx.policy.rp.origins,
     ...(devMailbox ? { devMailbox } : {}),
+    ...(pool ? { pool } : {}),
     logger: options.logger ?? false,
   });
   return {
     app,
     ctx,
     store,
+    pool,
     devMailbox,
     async listen() {
-      const address = await app.listen({ host: config.host, port: config.port });
+      const address = await (app as FastifyInstance).listen({ host: config.host, port: config.port });
       return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     },
     async close() {
-      await app.close();
+      await (app as FastifyInstance).close();
       await mailer.close?.();
       await store.close();
     },

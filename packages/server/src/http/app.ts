@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerClientRoutes } from '../auth-api/client-routes.js';
 import { CredentialChecker } from '../auth-api/credentials.js';
@@ -6,8 +7,11 @@ import type { Config } from '../config/schema.js';
 import type { CoreContext } from '../core/context.js';
 import { AuthError } from '../core/errors.js';
 import type { DevMailbox } from '../mail/dev-mailbox.js';
+import type { PoolContext } from '../user-pool/context.js';
+import { isPoolRequest, poolErrorReply, registerUserPool } from '../user-pool/router.js';
 import { registerCors } from './cors.js';
 import { parseJsonBody } from './json.js';
+import { registerPoolWellKnown } from './jwks.js';
 import { registerWellKnown } from './well-known.js';
 
 export interface AppOptions {
@@ -18,6 +22,8 @@ export interface AppOptions {
   /** Present only in `latchkey dev`: serves `GET /dev/mailbox`. */
   devMailbox?: DevMailbox;
   logger?: boolean;
+  /** The Cognito-compatible user pool, when configured. */
+  pool?: PoolContext;
 }
 
 /** Authsignal's error envelope; `error` carries the code, as the SDKs read it. */
@@ -34,14 +40,17 @@ export function createApp(options: AppOptions): FastifyInstance {
     trustProxy: config.http.trustProxy,
     // Route params such as user ids may be long; anything beyond is a 404, not a crash.
     routerOptions: { maxParamLength: 512 },
+    genReqId: () => randomUUID(),
   });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     ['application/json', 'application/x-amz-json-1.1', 'text/plain'],
     { parseAs: 'string' },
-    (_request, body, done) => {
+    (request, body, done) => {
       try {
+        // Kept for SigV4, which signs the body exactly as sent.
+        request.rawBody = body as string;
         done(null, parseJsonBody(body as string));
       } catch (error) {
         done(error as Error, undefined);
@@ -53,17 +62,30 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
 
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
   });
 
   const webOrigins = options.origins.filter((o) => o.startsWith('http'));
-  registerCors(app, [...webOrigins, ...config.http.corsOrigins]);
+  registerCors(app, [...webOrigins, ...config.http.corsOrigins], {
+    anyOriginForUserPool: options.pool !== undefined,
+  });
   app.options('/*', async (_request, reply) => reply.code(204).send());
 
   app.setErrorHandler((error: FastifyError | AuthError, request, reply) => {
+    if (isPoolRequest(request)) {
+      const { status, type, message } = poolErrorReply(error);
+      if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+      return reply
+        .code(status)
+        .header('x-amzn-errortype', `${type}:`)
+        .header('x-amzn-errormessage', message)
+        .header('x-amzn-requestid', request.id)
+        .type('application/x-amz-json-1.1')
+        .send({ __type: type, message });
+    }
     if (error instanceof AuthError) return reply.code(error.status).send(envelope(error));
     // Fastify's own 4xx errors: bad JSON, body too large, bad content type.
     if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
@@ -88,6 +110,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   registerClientRoutes(app, { ctx, credentials });
   registerServerRoutes(app, { ctx, credentials });
   registerWellKnown(app, config);
+  if (options.pool) {
+    registerUserPool(app, options.pool);
+    registerPoolWellKnown(app, options.pool);
+  }
 
   const mailbox = options.devMailbox;
   if (mailbox) {

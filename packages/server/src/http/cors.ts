@@ -20,12 +20,23 @@ const ALLOWED_HEADERS = [
  * CORS for the configured web origins only. Credentials (cookies) are never
  * used, so `Access-Control-Allow-Credentials` is not sent.
  */
-export function registerCors(app: FastifyInstance, origins: readonly string[]): void {
+export function registerCors(
+  app: FastifyInstance,
+  origins: readonly string[],
+  { anyOriginForUserPool }: { anyOriginForUserPool: boolean },
+): void {
   const allowed = new Set(origins);
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
-    if (typeof origin !== 'string' || !allowed.has(origin)) return;
-    reply.header('access-control-allow-origin', origin);
+    if (typeof origin !== 'string') return;
+    // The user-pool API allows any origin, as Cognito does: it carries no cookies and every call names its client.
+    const requested = request.headers['access-control-request-headers'];
+    const forPool =
+      anyOriginForUserPool &&
+      (request.headers['x-amz-target'] !== undefined ||
+        (typeof requested === 'string' && requested.toLowerCase().includes('x-amz-target')));
+    if (!forPool && !allowed.has(origin)) return;
+    reply.header('access-control-allow-origin', forPool ? '*' : origin);
     reply.header('vary', 'Origin');
     reply.header('access-control-expose-headers', 'x-amzn-errortype, x-amzn-requestid, x-amzn-errormessage');
     if (request.method === 'OPTIONS') {

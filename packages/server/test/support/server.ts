@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, type ConfigInput, configSchema } from '../../src/config/schema.js';
@@ -30,6 +31,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A port free right now on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
   return configSchema.parse({
     host: '127.0.0.1',
@@ -52,7 +65,9 @@ export async function startTestServer(
   options: { config?: Config; clock?: Clock; mailer?: Mailer } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
-  const config = options.config ?? testConfig();
+  // Bind a known free port so baseUrl (and the user pool's issuer) name the real address.
+  const port = await freePort();
+  const config = { ...(options.config ?? testConfig()), port, baseUrl: `http://localhost:${port}` };
   const server = await createLatchkeyServer({
     config: { ...config, dataDir: dir },
     mode: 'dev',

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineOperation, requirePool, username, userPoolId } from '../operation.js';
+import { requireUser } from '../users.js';
+
+export const adminEnableUser = defineOperation({
+  name: 'AdminEnableUser',
+  auth: 'admin',
+  input: z.object({ UserPoolId: userPoolId, Username: username }),
+  async handle(ctx, input) {
+    requirePool(ctx, input.UserPoolId);
+    const user = await requireUser(ctx, input.Username);
+    await ctx.store.updatePoolUser(ctx.config.id, user.sub, { enabled: true }, ctx.clock.now());
+    return {};
+  },
+});
