@@ -7,6 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { Amplify } from 'aws-amplify';
+import { confirmSignIn, fetchUserAttributes, signIn, signOut, signUp } from 'aws-amplify/auth';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const BIN = resolve(import.meta.dirname, '../bin/latchkey.js');
@@ -114,6 +117,80 @@ describe('latchkey dev', () => {
     // Data survived the restart: the user tracked before is still there.
     const user = await fetch(`${baseUrl}/v1/users/cli-user`, { headers: { authorization: secret } });
     expect(user.status).toBe(200);
+  });
+});
+
+describe('latchkey dev user pool', () => {
+  it('serves a dev pool that Amplify and the AWS SDK use with only the dev.json values', async () => {
+    const cwd = tempDir();
+    const { devJson } = await startDev(cwd, await freePort());
+    expect(devJson).toMatchObject({
+      region: 'us-east-1',
+      userPoolEndpoint: devJson.baseUrl,
+      userPoolId: expect.stringMatching(/^us-east-1_[A-Za-z0-9]+$/),
+      userPoolClientId: expect.stringMatching(/^[a-z0-9]+$/),
+      adminAccessKeyId: expect.stringMatching(/^[A-Z0-9]+$/),
+      adminSecretAccessKey: expect.any(String),
+    });
+    Amplify.configure({
+      Auth: {
+        Cognito: {
+          userPoolId: devJson.userPoolId,
+          userPoolClientId: devJson.userPoolClientId,
+          userPoolEndpoint: devJson.userPoolEndpoint,
+        },
+      },
+    });
+    const email = 'dev-pool@example.com';
+    await signUp({
+      username: email,
+      password: `Aa1!${crypto.randomUUID()}`,
+      options: { userAttributes: { email } },
+    });
+    const started = await signIn({ username: email, options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
+    const info = (started.nextStep as { additionalInfo?: Record<string, string> }).additionalInfo ?? {};
+    expect(info.isEnrolled).toBe('false');
+    const api = (path: string, body: unknown) =>
+      fetch(`${devJson.baseUrl}/v1${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json());
+    await api('/client/user-authenticators/email-otp', { email });
+    const mail = await fetch(`${devJson.baseUrl}/dev/mailbox?to=${email}`).then((r) => r.json());
+    const code = (mail[0].text as string).match(/\b(\d{6})\b/)?.[1];
+    const verified = await api('/client/verify/email-otp', { verificationCode: code });
+    expect((await confirmSignIn({ challengeResponse: verified.accessToken })).isSignedIn).toBe(true);
+    expect(await fetchUserAttributes()).toMatchObject({ email, email_verified: 'true' });
+    await signOut();
+
+    const admin = new CognitoIdentityProviderClient({
+      region: devJson.region,
+      endpoint: devJson.userPoolEndpoint,
+      credentials: { accessKeyId: devJson.adminAccessKeyId, secretAccessKey: devJson.adminSecretAccessKey },
+    });
+    const listed = await admin.send(
+      new ListUsersCommand({ UserPoolId: devJson.userPoolId, Filter: `email = "${email}"` }),
+    );
+    expect(listed.Users).toHaveLength(1);
+  });
+
+  it('rotates signing keys from the command line, keeping the old ones published', async () => {
+    const cwd = tempDir();
+    const port = await freePort();
+    const first = await startDev(cwd, port);
+    const jwksUrl = `${first.devJson.baseUrl}/${first.devJson.userPoolId}/.well-known/jwks.json`;
+    const before = (await fetch(jwksUrl).then((r) => r.json())).keys.map((k: { kid: string }) => k.kid);
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const rotate = run(['rotate-keys', '--dev'], cwd, { PORT: String(port) });
+    expect(await rotate.exited).toBe(0);
+    expect(rotate.output()).toMatch(/New signing keys: id-[0-9a-f]+, access-[0-9a-f]+/);
+    const second = await startDev(cwd, port);
+    const after = (await fetch(jwksUrl).then((r) => r.json())).keys.map((k: { kid: string }) => k.kid);
+    expect(after).toHaveLength(4);
+    expect(after).toEqual(expect.arrayContaining(before));
+    second.child.kill('SIGTERM');
   });
 });
 
