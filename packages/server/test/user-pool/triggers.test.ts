@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, POOL_ID, sdkClient } from '../support/pool.js';
-import { startTestServer, type TestServer, testConfig } from '../support/server.js';
+import { type JsonBody, startTestServer, type TestServer, testConfig } from '../support/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-triggers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -134,7 +134,7 @@ describe('module-path triggers receive AWS-shaped events', () => {
         callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: CLIENT_ID },
       });
     }
-    const [, firstDefine, , firstVerify, secondDefine, , , lastDefine] = seen as Record<string, any>[];
+    const [, firstDefine, , firstVerify, secondDefine, , , lastDefine] = seen as JsonBody[];
     // InitiateAuth's ClientMetadata never reaches Define or Create.
     expect(firstDefine?.request).toEqual({
       userAttributes: expect.objectContaining({
