@@ -70,13 +70,16 @@ describe('create auth challenge: known user', () => {
 });
 
 describe('create auth challenge: userNotFound (enumeration parity)', () => {
-  it('tracks a UUID-shaped phantom id derived from HMAC(secret, "pool:userName") and sends no attributes', async () => {
+  it('tracks a UUID-shaped phantom id derived from HMAC(secret, "pool:userName") with the typed email', async () => {
     const { client, create } = setup();
     await create(fixture('create-auth-challenge.user-not-found'));
     const expected = phantomUserId(SECRET, 'eu-west-1_AbCdEfGhI', 'nobody@example.com');
     expect(expected).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(client.calls).toEqual([
-      { method: 'track', request: { userId: expected, action: 'cognitoAuth', attributes: {} } },
+      {
+        method: 'track',
+        request: { userId: expected, action: 'cognitoAuth', attributes: { email: 'nobody@example.com' } },
+      },
     ]);
   });
 

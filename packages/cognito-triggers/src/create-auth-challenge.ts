@@ -50,7 +50,9 @@ export function createCreateAuthChallengeHandler({
     let isEnrolled: string;
     if (event.request.userNotFound === true) {
       const userId = phantomUserId(phantomSecret, event.userPoolId, event.userName);
-      ({ token } = await client.track({ userId, action: COGNITO_AUTH_ACTION, attributes: {} }));
+      // The typed address goes along, so the email step sends a code as it would for a real user.
+      const attributes: TrackAttributes = event.userName.includes('@') ? { email: event.userName } : {};
+      ({ token } = await client.track({ userId, action: COGNITO_AUTH_ACTION, attributes }));
       isEnrolled = 'true';
     } else {
       const { sub, email } = event.request.userAttributes;

@@ -9,6 +9,7 @@ import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './core/errors.js';
 import { createLatchkeyServer, type LatchkeyServer } from './server.js';
+import { DatabaseUnavailableError, describePostgresUrl, isPostgresUrl } from './store/index.js';
 
 /** Generated dev secrets carry this prefix so `serve` can recognise and refuse them. */
 export const DEV_SECRET_PREFIX = 'lk_dev_';
@@ -26,7 +27,8 @@ interface DevSecrets {
 const USAGE = `Usage: latchkey <command>
 
 Commands:
-  dev     Run the development server: SQLite in ./.latchkey, dev mailbox at /dev/mailbox,
+  dev     Run the development server: SQLite in ./.latchkey (PostgreSQL with
+          DATABASE_URL=postgres://…), dev mailbox at /dev/mailbox,
           a dev user pool wired to the built-in triggers, keys generated on first start
           and kept; writes ./.latchkey/dev.json.
   serve   Run the production server from latchkey.config.json and the environment.
@@ -135,12 +137,28 @@ function writeDevJson(config: Config): void {
   writeFileSync(join(config.dataDir, 'dev.json'), `${JSON.stringify(devJson, null, 2)}\n`, { mode: 0o600 });
 }
 
+/** How long a signal waits for in-flight requests to finish before the process gives up on them. */
+export const DRAIN_TIMEOUT_MS = 25_000;
+
+/**
+ * Graceful shutdown on SIGTERM / SIGINT: stop accepting connections, let
+ * in-flight requests finish (Fastify's `close()` waits for them and answers
+ * 503 to new requests on kept-alive connections), then close the mailer and
+ * the store. A second signal, or {@link DRAIN_TIMEOUT_MS}, exits at once.
+ */
 function shutdownOn(server: LatchkeyServer): void {
   let closing = false;
-  const stop = (signal: string) => {
-    if (closing) return;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) {
+      console.error(`${signal} again: exiting without waiting for requests.`);
+      process.exit(1);
+    }
     closing = true;
-    console.log(`\n${signal}: shutting down…`);
+    console.log(`\n${signal}: shutting down (draining in-flight requests)…`);
+    setTimeout(() => {
+      console.error(`latchkey: requests still running after ${DRAIN_TIMEOUT_MS / 1000} s; exiting.`);
+      process.exit(1);
+    }, DRAIN_TIMEOUT_MS).unref();
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -151,6 +169,13 @@ function shutdownOn(server: LatchkeyServer): void {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The database in use, without credentials. */
+function describeDatabase(config: Config): string {
+  const { url } = config.database;
+  if (isPostgresUrl(url)) return `PostgreSQL ${describePostgresUrl(url)}`;
+  return `SQLite ${url ?? join(config.dataDir, 'latchkey.db')}`;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -166,6 +191,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(`Latchkey dev server on ${config.baseUrl}
   auth API      ${config.baseUrl}/v1
   dev mailbox   ${config.baseUrl}/dev/mailbox?to=EMAIL
+  database      ${describeDatabase(config)}
   tenant id     ${config.tenant.id}
   user pool     ${config.userPool?.id} (client ${config.userPool?.clients[0]?.id}), endpoint ${config.baseUrl}
   settings      ${join(config.dataDir, 'dev.json')}`);
@@ -199,6 +225,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof ConfigError) {
       console.error(`latchkey: ${error.message}`);
       return 78; // EX_CONFIG
+    }
+    if (error instanceof DatabaseUnavailableError) {
+      console.error(`latchkey: ${error.message}`);
+      return 69; // EX_UNAVAILABLE
     }
     throw error;
   }

@@ -11,7 +11,7 @@ import { createApp } from './http/app.js';
 import { injectFetch } from './http/inject-fetch.js';
 import { DevMailbox } from './mail/dev-mailbox.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
-import { createSqliteStore } from './store/index.js';
+import { createPostgresStore, createSqliteStore, isPostgresUrl } from './store/index.js';
 import type { PoolContext } from './user-pool/context.js';
 import { createPoolContext } from './user-pool/setup.js';
 
@@ -62,16 +62,18 @@ export function policyFromConfig(config: Config): CorePolicy {
     resultTokenTtlSeconds: config.tokens.resultTokenTtlSeconds,
     challengeTtlSeconds: config.challenges.ttlSeconds,
     otp: config.otp,
-    challengesPerMinutePerIp: config.rateLimits.challengesPerMinutePerIp,
+    rateLimits: config.rateLimits,
+    passkeyFirst: config.policy.passkeyFirst,
+    freshVerificationSeconds: config.policy.freshVerificationSeconds,
+    notifications: config.policy.notifications,
   };
 }
 
+/** The store named by `database.url`: PostgreSQL for a `postgres://` URL, else a SQLite file. */
 function openStore(config: Config, cwd: string): LatchkeyStore {
-  const url = config.database.url;
-  if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
-    throw new ConfigError(
-      'database.url: PostgreSQL is not supported by this build yet; use a SQLite file path.',
-    );
+  const { url, poolMax, connectionTimeoutMs, idleTimeoutMs, statementTimeoutMs } = config.database;
+  if (isPostgresUrl(url)) {
+    return createPostgresStore({ url, poolMax, connectionTimeoutMs, idleTimeoutMs, statementTimeoutMs });
   }
   const file = url ?? join(config.dataDir, 'latchkey.db');
   return createSqliteStore({ filename: file === ':memory:' || isAbsolute(file) ? file : join(cwd, file) });
@@ -96,7 +98,12 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
     } else throw new ConfigError('mail.smtpUrl: production needs a real mailer (set LATCHKEY_SMTP_URL).');
   }
   const store = options.store ?? openStore(config, cwd);
-  await store.migrate();
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   const ctx: CoreContext = {
     store,
     mailer,
@@ -125,6 +132,8 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
           return app;
         }),
         cwd,
+        rateLimit: (key, windows) => store.hitRateLimit(key, windows, clock.now()),
+        signUpsPerHourPerIp: config.rateLimits.signUpsPerHourPerIp,
       })
     : undefined;
   app = createApp({
@@ -134,6 +143,13 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
     ...(devMailbox ? { devMailbox } : {}),
     ...(pool ? { pool } : {}),
     logger: options.logger ?? false,
+  });
+  // While draining, answer in-flight requests with `Connection: close`, so kept-alive
+  // connections (a load balancer's, a client's) end with their last response instead
+  // of holding the shutdown open until their keep-alive timeout.
+  let draining = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
   });
   return {
     app,
@@ -145,10 +161,18 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
       const address = await (app as FastifyInstance).listen({ host: config.host, port: config.port });
       return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     },
+    /** Stops accepting connections, waits for in-flight requests, then closes the mailer and the store. */
     async close() {
-      await (app as FastifyInstance).close();
-      await mailer.close?.();
-      await store.close();
+      draining = true;
+      try {
+        await (app as FastifyInstance).close();
+      } finally {
+        try {
+          await mailer.close?.();
+        } finally {
+          await store.close();
+        }
+      }
     },
   };
 }

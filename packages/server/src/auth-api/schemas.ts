@@ -142,3 +142,9 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<
     .join('; ');
   throw new AuthError('invalid_request', `Invalid request. ${details}`);
 }
+
+export const eventsQuery = z.object({
+  type: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  before: z.coerce.number().int().min(1).optional(),
+});

@@ -1,7 +1,7 @@
 /** The server API (`/v1/*`), called by backends and Cognito triggers with the secret key. */
 import type { FastifyInstance } from 'fastify';
 import { getAction, track, updateActionState, validate } from '../core/actions.js';
-import type { ActionState, UserPatch } from '../core/model.js';
+import type { ActionState, EventType, UserPatch } from '../core/model.js';
 import {
   ALLOWED_METHODS,
   deleteAuthenticator,
@@ -10,6 +10,7 @@ import {
   getPendingChallenge,
   getUser,
   listAuthenticators,
+  listUserEvents,
   queryUsers,
   updateUser,
 } from '../core/users.js';
@@ -18,6 +19,7 @@ import { presentAction, presentAuthenticator, presentUser } from './presenters.j
 import {
   challengesQuery,
   enrollAuthenticatorBody,
+  eventsQuery,
   parse,
   queryUsersQuery,
   trackBody,
@@ -130,6 +132,20 @@ export function registerServerRoutes(app: FastifyInstance, { ctx, credentials }:
     scope.delete('/v1/users/:userId', async (request) => {
       await deleteUser(ctx, (request.params as Params).userId ?? '');
       return { success: true };
+    });
+
+    scope.get('/v1/users/:userId/events', async (request) => {
+      const userId = (request.params as Params).userId ?? '';
+      const query = parse(eventsQuery, request.query);
+      const page = await listUserEvents(ctx, userId, {
+        ...(query.type !== undefined ? { type: query.type as EventType } : {}),
+        ...(query.limit !== undefined ? { limit: query.limit } : {}),
+        ...(query.before !== undefined ? { before: query.before } : {}),
+      });
+      return {
+        events: page.events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
+        ...(page.nextBefore !== undefined ? { nextBefore: page.nextBefore } : {}),
+      };
     });
 
     scope.get('/v1/users/:userId/authenticators', async (request) => {

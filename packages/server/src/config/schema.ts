@@ -75,8 +75,10 @@ const userPoolSchema = z.strictObject({
       accessTokenTtlSeconds: z.number().int().min(300).max(86_400).default(3600),
       idTokenTtlSeconds: z.number().int().min(300).max(86_400).default(3600),
       refreshTokenTtlSeconds: z.number().int().min(3600).max(315_360_000).default(2_592_000),
+      /** Issue a new refresh token on every refresh and retire the old one (Cognito's rotation option). */
+      rotateRefreshTokens: z.boolean().default(false),
     })
-    .default({ accessTokenTtlSeconds: 3600, idTokenTtlSeconds: 3600, refreshTokenTtlSeconds: 2_592_000 }),
+    .prefault({}),
   /** Access keys that may sign (SigV4) admin operations and ListUsers. */
   adminKeys: z
     .array(
@@ -111,8 +113,16 @@ export const configSchema = z
       .strictObject({
         /** `postgres://…` for PostgreSQL; otherwise a SQLite file path (default `<dataDir>/latchkey.db`). */
         url: z.string().optional(),
+        /** PostgreSQL: connections per instance; keep instances × poolMax below `max_connections`. */
+        poolMax: z.number().int().min(1).max(1000).default(10),
+        /** PostgreSQL: wait for a connection (new, or free from a full pool) before failing the request. */
+        connectionTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
+        /** PostgreSQL: idle connections are closed after this long. */
+        idleTimeoutMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+        /** PostgreSQL: `statement_timeout` of every query (0 = the server's setting); migrations are exempt. */
+        statementTimeoutMs: z.number().int().min(0).max(3_600_000).default(15_000),
       })
-      .default({}),
+      .prefault({}),
     tenant: z.strictObject({
       /** Public tenant id (sent by client SDKs in Basic auth). */
       id: z.string().min(1).max(128),
@@ -189,8 +199,28 @@ export const configSchema = z
       .strictObject({
         /** Unauthenticated `/client/challenge` calls per IP per minute (the tenant id is public). */
         challengesPerMinutePerIp: z.number().int().min(1).default(60),
+        /** Passkey assertions checked per IP per minute. */
+        passkeyVerificationsPerMinutePerIp: z.number().int().min(1).default(60),
+        /** Email codes checked per IP per hour, right or wrong: guesses across many accounts from one place. */
+        otpVerificationsPerHourPerIp: z.number().int().min(1).default(100),
+        /** User-pool SignUp calls per IP per hour (SignUp reveals existing usernames, as on Cognito). */
+        signUpsPerHourPerIp: z.number().int().min(1).default(30),
       })
-      .default({ challengesPerMinutePerIp: 60 }),
+      .prefault({}),
+    /** Account-protection policy (ASVS V6). */
+    policy: z
+      .strictObject({
+        /**
+         * Once a user has a passkey, an email code is recovery only: signing in with one
+         * sends a notification, and adding a passkey needs a freshly verified code.
+         */
+        passkeyFirst: z.boolean().default(false),
+        /** How recent an email-code verification must be to add a passkey under `passkeyFirst`. */
+        freshVerificationSeconds: z.number().int().min(30).max(3600).default(300),
+        /** Email the user when an authenticator is added or removed, and when their codes lock. */
+        notifications: z.boolean().default(true),
+      })
+      .prefault({}),
     mail: z
       .strictObject({
         from: z.string().min(3).default('Latchkey <no-reply@localhost>'),

@@ -18,7 +18,14 @@ export interface CorePolicy {
     resendIntervalSeconds: number;
     sendsPerHour: number;
   };
-  challengesPerMinutePerIp: number;
+  rateLimits: {
+    challengesPerMinutePerIp: number;
+    passkeyVerificationsPerMinutePerIp: number;
+    otpVerificationsPerHourPerIp: number;
+  };
+  passkeyFirst: boolean;
+  freshVerificationSeconds: number;
+  notifications: boolean;
 }
 
 /** Everything a core service needs; built once per server. */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { otpMessage } from '../mail/messages.js';
+import { otpMessage, securityNoticeMessage } from '../mail/messages.js';
 import { actionForToken, mintResultToken } from './actions.js';
 import { addSeconds, type CoreContext, type RequestMeta } from './context.js';
 import { AuthError } from './errors.js';
 import { enforceRateLimit } from './limits.js';
 import type { EmailOtpAuthenticator, User } from './model.js';
+import { notifyUser } from './notify.js';
 import { generateOtp, hashOtp, OTP_DIGITS, otpMatches } from './otp.js';
 import { assertMayAddAuthenticator } from './passkeys.js';
 import type { TokenClaims } from './tokens.js';
@@ -30,18 +31,9 @@ export async function enrollEmail(
 ): Promise<{ authenticator: EmailOtpAuthenticator; challengeId: string }> {
   const email = normalizeEmail(input.email);
   const action = await actionForToken(ctx, claims);
-  let authenticator = await ctx.store.findEmailAuthenticator(claims.userId, email);
-  if (!authenticator) {
-    await assertMayAddAuthenticator(ctx, claims);
-    authenticator = await ctx.store.insertEmailAuthenticator({
-      id: randomUUID(),
-      userId: claims.userId,
-      email,
-      createdAt: ctx.clock.now(),
-    });
-  }
-  const challengeId = await sendCode(ctx, authenticator, action.id, meta);
-  return { authenticator, challengeId };
+  const found = await ctx.store.findEmailAuthenticator(claims.userId, email);
+  if (!found) await assertMayAddAuthenticator(ctx, claims);
+  return sendCode(ctx, found ?? { create: { userId: claims.userId, email } }, action.id, meta);
 }
 
 /** `POST /client/challenge/email-otp`: send a new code to the user's email authenticator. */
@@ -52,50 +44,80 @@ export async function challengeEmail(
   meta: RequestMeta,
 ): Promise<{ challengeId: string }> {
   const action = await actionForToken(ctx, claims);
-  const authenticator = await pickEmailAuthenticator(ctx, claims.userId, input.userAuthenticatorId);
-  return { challengeId: await sendCode(ctx, authenticator, action.id, meta) };
+  const target = await pickEmailAuthenticator(ctx, claims, input.userAuthenticatorId);
+  return { challengeId: (await sendCode(ctx, target, action.id, meta)).challengeId };
 }
 
+/** Where a code goes: an email authenticator, or one to create once the send is allowed. */
+type SendTarget = EmailOtpAuthenticator | { create: { userId: string; email: string } };
+
+/**
+ * The authenticator a code goes to: the one named, else the verified one. A
+ * user with nothing verified yet gets the address `track` recorded, so the
+ * email step behaves alike for every user the app can name (no enumeration).
+ */
 async function pickEmailAuthenticator(
   ctx: CoreContext,
-  userId: string,
+  claims: TokenClaims,
   authenticatorId: string | undefined,
-): Promise<EmailOtpAuthenticator> {
-  const emails = (await ctx.store.listAuthenticators(userId)).filter(
-    (a): a is EmailOtpAuthenticator => a.method === 'EMAIL_OTP',
-  );
-  const chosen =
-    authenticatorId !== undefined
-      ? emails.find((a) => a.id === authenticatorId)
-      : (emails.find((a) => a.verifiedAt !== null) ?? emails[0]);
-  if (!chosen)
-    throw new AuthError('not_found', 'The user has no email authenticator. Enroll an email first.');
-  return chosen;
+): Promise<SendTarget> {
+  const all = await ctx.store.listAuthenticators(claims.userId);
+  const emails = all.filter((a): a is EmailOtpAuthenticator => a.method === 'EMAIL_OTP');
+  if (authenticatorId !== undefined) {
+    const named = emails.find((a) => a.id === authenticatorId);
+    if (!named) throw new AuthError('not_found', 'Authenticator not found.');
+    return named;
+  }
+  // Read the user whichever branch is taken, and find the pending authenticator in the list
+  // already loaded: a known user's email step and an unknown (phantom) user's then make the
+  // same store calls (security-bar E1, equal work).
+  const user = await ctx.store.getUser(claims.userId);
+  const verified = emails.find((a) => a.verifiedAt !== null);
+  if (verified) return verified;
+  const nothingVerified = all.every((a) => a.verifiedAt === null);
+  if (user?.email && nothingVerified) {
+    const email = normalizeEmail(user.email);
+    return (
+      emails.find((a) => a.email.toLowerCase() === email.toLowerCase()) ?? {
+        create: { userId: claims.userId, email },
+      }
+    );
+  }
+  const pending = emails[0];
+  if (pending) return pending;
+  throw new AuthError('not_found', 'The user has no email authenticator. Enroll an email first.');
 }
 
 /**
  * Sends a fresh code, ending the previous ones. Resends are limited per address
  * and per IP; the guess budget lives on the authenticator, so a resend cannot reset it.
+ * A new authenticator is created only once the send is allowed, so a refused send
+ * (`too_many_requests`) leaves nothing behind but the refusal's event.
  */
 async function sendCode(
   ctx: CoreContext,
-  authenticator: EmailOtpAuthenticator,
+  target: SendTarget,
   actionId: string,
   meta: RequestMeta,
-): Promise<string> {
+): Promise<{ authenticator: EmailOtpAuthenticator; challengeId: string }> {
   const now = ctx.clock.now();
   const { otp } = ctx.policy;
-  if (authenticator.otpLockedUntil !== null && authenticator.otpLockedUntil > now) {
+  const existing = 'create' in target ? null : target;
+  const { userId, email } = 'create' in target ? target.create : target;
+  if (existing && existing.otpLockedUntil !== null && existing.otpLockedUntil > now) {
     throw new AuthError('too_many_requests', 'Too many wrong codes. Try again later.');
   }
   const windows = [
     { windowMs: otp.resendIntervalSeconds * 1000, max: 1 },
     { windowMs: 3_600_000, max: otp.sendsPerHour },
   ];
-  const context = { userId: authenticator.userId };
-  await enforceRateLimit(ctx, `otp-send:email:${authenticator.email.toLowerCase()}`, windows, meta, context);
+  const context = { userId };
+  await enforceRateLimit(ctx, `otp-send:email:${email.toLowerCase()}`, windows, meta, context);
   if (meta.ipAddress !== null)
     await enforceRateLimit(ctx, `otp-send:ip:${meta.ipAddress}`, windows, meta, context);
+  const authenticator =
+    existing ??
+    (await ctx.store.insertEmailAuthenticator({ id: randomUUID(), userId, email, createdAt: now }));
 
   const id = randomUUID();
   const code = generateOtp();
@@ -125,7 +147,7 @@ async function sendCode(
     },
     now,
   );
-  return id;
+  return { authenticator, challengeId: id };
 }
 
 export type VerifyEmailResult =
@@ -147,6 +169,11 @@ export async function verifyEmail(
     throw new AuthError('invalid_request', `verificationCode must be ${OTP_DIGITS} digits.`);
   }
   const action = await actionForToken(ctx, claims);
+  // Guesses from one place are budgeted too, across every account they target.
+  if (meta.ipAddress !== null) {
+    const windows = [{ windowMs: 3_600_000, max: ctx.policy.rateLimits.otpVerificationsPerHourPerIp }];
+    await enforceRateLimit(ctx, `otp-verify:ip:${meta.ipAddress}`, windows, meta, { userId: claims.userId });
+  }
   const now = ctx.clock.now();
   const { maxAttempts, lockoutSeconds } = ctx.policy.otp;
   const pending = await ctx.store.getActiveOtpCode(action.id, now);
@@ -167,10 +194,16 @@ export async function verifyEmail(
   const guesses = await ctx.store.reserveOtpAttempt(pending.authenticatorId, maxAttempts, now);
   if (guesses === null) return { isVerified: false, failureReason: 'MAX_ATTEMPTS_EXCEEDED' };
 
-  if (
-    otpMatches(ctx.otpKey, pending.id, code, pending.codeHash) &&
-    (await ctx.store.consumeOtpCode(pending.id, now))
-  ) {
+  const matches = otpMatches(ctx.otpKey, pending.id, code, pending.codeHash);
+  if (matches && !(await ctx.store.consumeOtpCode(pending.id, now))) {
+    // The right code, but a concurrent request (a double submit, a client retry) consumed it
+    // first. That is not a wrong guess: counting it would lock the authenticator and fail the
+    // action that the other request just completed. Knowing the code resets the budget, as a
+    // success does (our reservation may have landed after the winner's reset).
+    await ctx.store.resetOtpBudget(pending.authenticatorId);
+    return { isVerified: false, failureReason: 'CODE_INVALID_OR_EXPIRED' };
+  }
+  if (matches) {
     await ctx.store.resetOtpBudget(pending.authenticatorId);
     const before = await ctx.store.getAuthenticator(pending.authenticatorId);
     await ctx.store.markAuthenticatorVerified(pending.authenticatorId, now);
@@ -193,6 +226,17 @@ export async function verifyEmail(
         now,
       );
     }
+    const hasPasskey = (await ctx.store.listAuthenticators(user.id)).some((a) => a.method === 'PASSKEY');
+    if (ctx.policy.passkeyFirst && hasPasskey) {
+      // The weaker path was used although a passkey exists: record it and tell the owner.
+      await ctx.store.appendEvent({ type: 'email_otp.recovery_used', ...event }, now);
+      await notifyUser(
+        ctx,
+        user.id,
+        (to) => securityNoticeMessage({ to, appName: ctx.policy.appName, kind: 'recovery_sign_in', at: now }),
+        meta,
+      );
+    }
     return {
       isVerified: true,
       accessToken: await mintResultToken(ctx, succeeded, user),
@@ -210,5 +254,11 @@ export async function verifyEmail(
   await ctx.store.expireOtpCodes(pending.authenticatorId, now);
   await ctx.store.setActionState(action.id, 'CHALLENGE_FAILED', now);
   await ctx.store.appendEvent({ type: 'email_otp.locked', ...event }, now);
+  await notifyUser(
+    ctx,
+    claims.userId,
+    (to) => securityNoticeMessage({ to, appName: ctx.policy.appName, kind: 'codes_locked', at: now }),
+    meta,
+  );
   return { isVerified: false, failureReason: 'MAX_ATTEMPTS_EXCEEDED' };
 }

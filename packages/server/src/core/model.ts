@@ -146,7 +146,9 @@ export type EventType =
   | 'authenticator.removed'
   | 'token.validated'
   | 'token.validation_failed'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'email_otp.recovery_used'
+  | 'notification.failed';
 
 /** One entry of the append-only audit log. */
 export interface AuditEvent {

@@ -5,12 +5,14 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import { authenticatorChangedMessage } from '../mail/messages.js';
 import { actionForToken, mintResultToken } from './actions.js';
 import { addSeconds, type CoreContext, type RequestMeta } from './context.js';
 import { canonicalBase64Url, decodeBinary, toBase64Url } from './encoding.js';
 import { AuthError } from './errors.js';
 import { enforceRateLimit } from './limits.js';
-import type { Challenge, ChallengeKind, PasskeyAuthenticator, User } from './model.js';
+import type { Action, Challenge, ChallengeKind, PasskeyAuthenticator, User } from './model.js';
+import { notifyUser } from './notify.js';
 import type { TokenClaims } from './tokens.js';
 import {
   buildAuthenticationOptions,
@@ -35,6 +37,18 @@ export async function assertMayAddAuthenticator(ctx: CoreContext, claims: TokenC
       'insufficient_scope',
       'Adding another authenticator requires the add:authenticators scope.',
     );
+  }
+}
+
+/**
+ * Under `passkeyFirst`, a passkey added on the strength of an email code needs
+ * a fresh code: an old result token from a recovery sign-in is not enough.
+ */
+function assertFreshEnoughToAddPasskey(ctx: CoreContext, action: Action): void {
+  if (!ctx.policy.passkeyFirst || action.verificationMethod !== 'EMAIL_OTP') return;
+  const age = ctx.clock.now().getTime() - action.stateUpdatedAt.getTime();
+  if (age > ctx.policy.freshVerificationSeconds * 1000) {
+    throw new AuthError('insufficient_scope', 'Verify a new email code to add a passkey.');
   }
 }
 
@@ -92,7 +106,7 @@ async function createSignInChallenge(
 ): Promise<Challenge> {
   // The tenant id is public, so unauthenticated challenges are limited per IP.
   if (meta.ipAddress !== null) {
-    const windows = [{ windowMs: 60_000, max: ctx.policy.challengesPerMinutePerIp }];
+    const windows = [{ windowMs: 60_000, max: ctx.policy.rateLimits.challengesPerMinutePerIp }];
     await enforceRateLimit(ctx, `challenge:ip:${meta.ipAddress}`, windows, meta);
   }
   const { action, created } = await ctx.store.createAction({
@@ -126,6 +140,7 @@ export async function registrationOptions(
 ): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const action = await actionForToken(ctx, claims);
   await assertMayAddAuthenticator(ctx, claims);
+  assertFreshEnoughToAddPasskey(ctx, action);
   let user = await requireUser(ctx, claims.userId);
   if (input.username !== undefined && user.username === null) {
     user = (await ctx.store.updateUser(user.id, { username: input.username }, ctx.clock.now())) ?? user;
@@ -169,6 +184,7 @@ export async function addPasskey(
   const registrationCredential = normalizeRegistration(input.registrationCredential);
   const action = await actionForToken(ctx, claims);
   await assertMayAddAuthenticator(ctx, claims);
+  assertFreshEnoughToAddPasskey(ctx, action);
   const challenge = await spendChallenge(ctx, input.challengeId, 'passkey_registration', {
     userId: claims.userId,
     actionId: action.id,
@@ -229,6 +245,19 @@ export async function addPasskey(
     now,
   );
   const user = await requireUser(ctx, claims.userId);
+  await notifyUser(
+    ctx,
+    user.id,
+    (to) =>
+      authenticatorChangedMessage({
+        to,
+        appName: ctx.policy.appName,
+        change: 'added',
+        authenticatorName: stored.name,
+        at: now,
+      }),
+    meta,
+  );
   return { isVerified: true, passkey: stored, user, accessToken: await mintResultToken(ctx, action, user) };
 }
 
@@ -281,6 +310,10 @@ export async function verifyPasskey(
   meta: RequestMeta,
 ): Promise<PasskeyOutcome<{ passkey: PasskeyAuthenticator; user: User; accessToken: string }>> {
   const response = normalizeAuthentication(input.authenticationCredential);
+  if (meta.ipAddress !== null) {
+    const windows = [{ windowMs: 60_000, max: ctx.policy.rateLimits.passkeyVerificationsPerMinutePerIp }];
+    await enforceRateLimit(ctx, `passkey-verify:ip:${meta.ipAddress}`, windows, meta);
+  }
   const tokenUser = caller.kind === 'token' ? caller.claims.userId : null;
   if (caller.kind === 'token') await actionForToken(ctx, caller.claims);
   // The challenge is spent whatever happens next, so a response is never tried twice.

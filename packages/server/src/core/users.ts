@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { authenticatorChangedMessage } from '../mail/messages.js';
 import { assertActionCode, enrolledMethods } from './actions.js';
 import type { CoreContext, RequestMeta } from './context.js';
 import { normalizeEmail } from './email-otp.js';
 import { AuthError } from './errors.js';
-import type { Authenticator, User, UserPatch, VerificationMethod } from './model.js';
+import type { AuditEvent, Authenticator, EventType, User, UserPatch, VerificationMethod } from './model.js';
+import { notifyUser } from './notify.js';
 
 export const ALLOWED_METHODS: readonly VerificationMethod[] = ['PASSKEY', 'EMAIL_OTP'];
 
@@ -79,13 +81,54 @@ export async function deleteAuthenticator(
   authenticatorId: string,
   meta: RequestMeta,
 ): Promise<void> {
+  const existing = await ctx.store.getAuthenticator(authenticatorId);
   if (!(await ctx.store.deleteAuthenticator(userId, authenticatorId))) {
     throw new AuthError('not_found', 'Authenticator not found.');
   }
+  const now = ctx.clock.now();
   await ctx.store.appendEvent(
-    { type: 'authenticator.removed', userId, authenticatorId, ipAddress: meta.ipAddress },
-    ctx.clock.now(),
+    {
+      type: 'authenticator.removed',
+      userId,
+      authenticatorId,
+      ipAddress: meta.ipAddress,
+      data: { method: existing?.method ?? null },
+    },
+    now,
   );
+  if (existing?.method === 'PASSKEY') {
+    await notifyUser(
+      ctx,
+      userId,
+      (to) =>
+        authenticatorChangedMessage({
+          to,
+          appName: ctx.policy.appName,
+          change: 'removed',
+          authenticatorName: existing.name,
+          at: now,
+        }),
+      meta,
+    );
+  }
+}
+
+/** Server API: the user's audit events, newest first. */
+export async function listUserEvents(
+  ctx: CoreContext,
+  userId: string,
+  query: { type?: EventType; limit?: number; before?: number },
+): Promise<{ events: AuditEvent[]; nextBefore?: number }> {
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+  const events = await ctx.store.listEvents({
+    userId,
+    limit: limit + 1,
+    ...(query.type !== undefined ? { type: query.type } : {}),
+    ...(query.before !== undefined ? { beforeId: query.before } : {}),
+  });
+  const page = events.slice(0, limit);
+  const last = page.at(-1);
+  return events.length > limit && last ? { events: page, nextBefore: last.id } : { events: page };
 }
 
 export interface PendingChallenge {

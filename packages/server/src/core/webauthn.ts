@@ -5,7 +5,7 @@
  * WebAuthn L3 §7.1 / §7.2 fails with a precise, stable reason. No store access here.
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -18,7 +18,11 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import { decodeAttestationObject, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
+import {
+  decodeAttestationObject,
+  decodeCredentialPublicKey,
+  parseAuthenticatorData,
+} from '@simplewebauthn/server/helpers';
 import { decodeBinary, toBase64Url } from './encoding.js';
 import { AuthError } from './errors.js';
 import type { AuthenticatorTransport, PasskeyAuthenticator } from './model.js';
@@ -227,8 +231,9 @@ export async function verifyAuthentication(input: {
   if (clientCheck) return clientCheck;
 
   let authData: ReturnType<typeof parseAuthenticatorData>;
+  const authDataBytes = decodeBinary(response.response.authenticatorData, 'authenticatorData');
   try {
-    authData = parseAuthenticatorData(decodeBinary(response.response.authenticatorData, 'authenticatorData'));
+    authData = parseAuthenticatorData(authDataBytes);
   } catch (error) {
     if (error instanceof AuthError) throw error;
     return fail('invalid_signature', 'authenticatorData could not be parsed');
@@ -243,6 +248,20 @@ export async function verifyAuthentication(input: {
       'counter_regression',
       `counter ${authData.counter} is not above the stored ${passkey.counter}`,
     );
+  }
+
+  // Fast path for ES256 / RS256 keys: the same signature check with a cached node:crypto key.
+  const fast = verifyAssertionSignature(passkey.publicKey, response, authDataBytes, clientData);
+  if (fast !== 'unsupported') {
+    if (fast !== true) return fail('invalid_signature', fast === false ? undefined : fast);
+    return {
+      verified: true,
+      value: {
+        newCounter: authData.counter,
+        backupState: authData.flags.bs,
+        userVerified: authData.flags.uv,
+      },
+    };
   }
 
   try {
@@ -275,6 +294,118 @@ export async function verifyAuthentication(input: {
 }
 
 /**
+ * Public keys of stored passkeys as node:crypto KeyObjects, by their stored COSE
+ * text (bounded; the oldest entry goes first). SimpleWebAuthn's
+ * `verifyAuthenticationResponse` imports the COSE key through WebCrypto on every
+ * call, which costs ~0.5 ms of its ~0.56 ms; verifying with a parsed, cached key
+ * costs the signature check alone (~0.1 ms for P-256).
+ */
+const publicKeys = new Map<string, { alg: -7 | -257; key: KeyObject } | null>();
+const MAX_CACHED_KEYS = 10_000;
+
+function cachedPublicKey(stored: string): { alg: -7 | -257; key: KeyObject } | null {
+  let entry = publicKeys.get(stored);
+  if (entry === undefined) {
+    entry = importPublicKey(stored);
+    if (publicKeys.size >= MAX_CACHED_KEYS) publicKeys.delete(publicKeys.keys().next().value as string);
+    publicKeys.set(stored, entry);
+  }
+  return entry;
+}
+
+/** ES256 on P-256 and RS256 COSE keys as KeyObjects; `null` for anything else (SimpleWebAuthn handles it). */
+function importPublicKey(stored: string): { alg: -7 | -257; key: KeyObject } | null {
+  try {
+    const cose = decodeCredentialPublicKey(decodeBinary(stored, 'publicKey')) as Map<number, unknown>;
+    const [kty, alg] = [cose.get(1), cose.get(3)];
+    const b64u = (value: unknown, size?: number) =>
+      value instanceof Uint8Array && value.length > 0 && (size === undefined || value.length === size)
+        ? toBase64Url(value)
+        : null;
+    if (kty === 2 && alg === -7 && cose.get(-1) === 1) {
+      const [x, y] = [b64u(cose.get(-2), 32), b64u(cose.get(-3), 32)];
+      if (!x || !y) return null;
+      return { alg, key: createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }) };
+    }
+    if (kty === 3 && alg === -257) {
+      const [n, e] = [b64u(cose.get(-1)), b64u(cose.get(-2))];
+      if (!n || !e) return null;
+      return { alg, key: createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' }) };
+    }
+  } catch {
+    // Not a key node:crypto takes: SimpleWebAuthn decides (and refuses it, as before).
+  }
+  return null;
+}
+
+/**
+ * A DER ECDSA signature (SEQUENCE of two INTEGERs) as raw r ‖ s, normalized as
+ * SimpleWebAuthn's `unwrapEC2Signature` does; `null` for anything it would not
+ * take in exactly this form (the caller then lets SimpleWebAuthn decide).
+ */
+function derToRaw(signature: Uint8Array, size: number): Buffer | null {
+  if (signature.length < 8 || signature[0] !== 0x30 || signature[1] !== signature.length - 2) return null;
+  const parts: Uint8Array[] = [];
+  let offset = 2;
+  for (let i = 0; i < 2; i++) {
+    const length = signature[offset + 1] ?? 0;
+    if (signature[offset] !== 0x02 || length === 0 || length > 0x7f) return null;
+    parts.push(signature.subarray(offset + 2, offset + 2 + length));
+    offset += 2 + length;
+  }
+  if (offset !== signature.length) return null;
+  const raw = Buffer.alloc(2 * size);
+  for (const [i, part] of parts.entries()) {
+    let bytes = part;
+    if (bytes.length === size + 1 && bytes[0] === 0 && ((bytes[1] ?? 0) & 0x80) === 0x80)
+      bytes = bytes.subarray(1);
+    if (bytes.length > size) return null;
+    raw.set(bytes, (i + 1) * size - bytes.length);
+  }
+  return raw;
+}
+
+/**
+ * The assertion signature check of WebAuthn L3 §7.2 steps 20–21 with a cached key,
+ * plus the structural checks SimpleWebAuthn makes that {@link verifyAuthentication}
+ * does not make itself, with SimpleWebAuthn's messages. `true` when valid; `false`
+ * or a message when not; `'unsupported'` when SimpleWebAuthn must decide (other
+ * algorithms and curves, unusual signature encodings).
+ */
+function verifyAssertionSignature(
+  stored: string,
+  response: AuthenticationResponseJSON,
+  authData: Uint8Array,
+  clientData: ClientData,
+): boolean | string | 'unsupported' {
+  const publicKey = cachedPublicKey(stored);
+  if (!publicKey) return 'unsupported';
+  if (!response.id) return 'Missing credential ID';
+  if (response.id !== response.rawId) return 'Credential ID was not base64url-encoded';
+  if (response.type !== 'public-key')
+    return `Unexpected credential type ${response.type}, expected "public-key"`;
+  const clientDataBytes = decodeBinary(response.response.clientDataJSON, 'clientDataJSON');
+  const { tokenBinding } = clientData;
+  if (tokenBinding) {
+    if (typeof tokenBinding !== 'object') return 'ClientDataJSON tokenBinding was not an object';
+    const status = (tokenBinding as { status?: unknown }).status;
+    if (status !== 'present' && status !== 'supported' && status !== 'notSupported')
+      return `Unexpected tokenBinding status ${String(status)}`;
+  }
+  const signed = Buffer.concat([authData, createHash('sha256').update(clientDataBytes).digest()]);
+  const signature = decodeBinary(response.response.signature, 'signature');
+  const raw = publicKey.alg === -7 ? derToRaw(signature, 32) : null;
+  if (publicKey.alg === -7 && !raw) return 'unsupported';
+  try {
+    return raw
+      ? verify('sha256', signed, { key: publicKey.key, dsaEncoding: 'ieee-p1363' }, raw)
+      : verify('sha256', signed, publicKey.key, signature);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
  * Whether an assertion's `userHandle` names `userId`. iOS sends the UTF-8 text of
  * `user.id`; browsers send it base64url-encoded. Absent or empty is accepted:
  * the credential id is unique and the signature proves possession (Safari).
@@ -294,6 +425,10 @@ export function userHandleMatches(userHandle: string | undefined | null, userId:
 /**
  * Normalizes every binary field of a registration response to canonical
  * base64url (iOS sends standard base64). Throws `invalid_request` on bad input.
+ *
+ * Callers run this before spending the challenge, so it also checks that
+ * clientDataJSON is a JSON object: malformed input is refused with nothing
+ * written, while a well-formed response that fails a check spends the challenge.
  */
 export function normalizeRegistration(response: RegistrationResponseJSON): RegistrationResponseJSON {
   const r = response.response;
@@ -303,7 +438,7 @@ export function normalizeRegistration(response: RegistrationResponseJSON): Regis
     rawId: canonical(response.rawId, 'rawId'),
     response: {
       ...r,
-      clientDataJSON: canonical(r.clientDataJSON, 'clientDataJSON'),
+      clientDataJSON: canonicalClientData(r.clientDataJSON),
       attestationObject: canonical(r.attestationObject, 'attestationObject'),
       ...(r.authenticatorData === undefined
         ? {}
@@ -322,7 +457,7 @@ export function normalizeAuthentication(response: AuthenticationResponseJSON): A
     rawId: canonical(response.rawId, 'rawId'),
     response: {
       ...r,
-      clientDataJSON: canonical(r.clientDataJSON, 'clientDataJSON'),
+      clientDataJSON: canonicalClientData(r.clientDataJSON),
       authenticatorData: canonical(r.authenticatorData, 'authenticatorData'),
       signature: canonical(r.signature, 'signature'),
     },
@@ -333,8 +468,16 @@ function canonical(value: string, field: string): string {
   return toBase64Url(decodeBinary(value, field));
 }
 
+/** Canonical clientDataJSON, refused (`invalid_request`) unless it is a UTF-8 JSON object. */
+function canonicalClientData(value: string): string {
+  const encoded = canonical(value, 'clientDataJSON');
+  parseClientData(encoded);
+  return encoded;
+}
+
 interface ClientData {
   type: unknown;
+  tokenBinding?: unknown;
   challenge: unknown;
   origin: unknown;
   crossOrigin?: unknown;

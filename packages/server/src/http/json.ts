@@ -23,11 +23,18 @@ export function parseJsonBody(text: string): unknown {
         throw new AuthError('invalid_request', 'The JSON body is nested too deeply.');
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
+  let nul = false;
+  let parsed: unknown;
   try {
-    return JSON.parse(text, (key, value) =>
-      key === '__proto__' || key === 'constructor' ? undefined : value,
-    );
+    parsed = JSON.parse(text, (key, value) => {
+      if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) nul = true;
+      return key === '__proto__' || key === 'constructor' ? undefined : value;
+    });
   } catch {
     throw new AuthError('invalid_request', 'The body is not valid JSON.');
   }
+  // No field of either API may hold U+0000, and PostgreSQL cannot store it in text:
+  // refuse it here instead of failing (500) at the first query that binds it.
+  if (nul) throw new AuthError('invalid_request', 'The body contains a NUL character (\\u0000).');
+  return parsed;
 }

@@ -139,3 +139,45 @@ function page(title: string, body: string): string {
     '',
   ].join('\n');
 }
+
+/** What {@link securityNoticeMessage} needs. */
+export interface SecurityNoticeInput {
+  to: string;
+  appName: string;
+  kind: 'codes_locked' | 'recovery_sign_in';
+  at: Date;
+}
+
+/**
+ * Security notices about the account's email codes: a lockout after too many
+ * wrong codes, or a sign-in with an email code although the account has a passkey.
+ *
+ * @example
+ * ```ts
+ * await mailer.send(securityNoticeMessage({ to, appName: 'Example', kind: 'codes_locked', at: new Date() }));
+ * ```
+ */
+export function securityNoticeMessage({ to, appName, kind, at }: SecurityNoticeInput): MailMessage {
+  const app = singleLine(appName);
+  const headline =
+    kind === 'codes_locked'
+      ? `Sign-in codes for your ${app} account are paused`
+      : `Your ${app} account was signed in with an email code`;
+  const body =
+    kind === 'codes_locked'
+      ? 'Too many wrong codes were entered. New codes will work again in a few minutes.'
+      : 'Your account has a passkey, so an email code is only meant for recovery.';
+  const notYou =
+    "If this wasn't you, someone may be trying to get into your account: sign in with your passkey and contact support.";
+  const when = `When: ${at.toUTCString()}`;
+  const text = [`${headline}.`, '', body, when, '', notYou, ''].join('\n');
+  const html = page(
+    escapeHtml(headline),
+    [
+      `<p><strong>${escapeHtml(headline)}.</strong></p>`,
+      `<p>${escapeHtml(body)}<br>${escapeHtml(when)}</p>`,
+      `<p>${escapeHtml(notYou)}</p>`,
+    ].join('\n'),
+  );
+  return { to, subject: headline, text, html };
+}

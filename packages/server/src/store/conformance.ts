@@ -861,6 +861,31 @@ export function describeStoreConformance(name: string, createStore: () => Promis
         expect((await store.getAction(action.id))?.userId).toBe(users[results.indexOf(true)]);
       });
 
+      it('bindActionUser racing createAction for the same user and key: exactly one wins, none throws', async () => {
+        const userId = await makeUser();
+        const outcomes = await inParallel(10, async () => {
+          const key = uid('key');
+          const usernameless = await makeAction(null, { idempotencyKey: key });
+          const [bound, { created }] = await Promise.all([
+            store.bindActionUser(usernameless.id, userId),
+            store.createAction({
+              id: uid('act'),
+              userId,
+              actionCode: 'signIn',
+              idempotencyKey: key,
+              state: 'CHALLENGE_REQUIRED',
+              createdAt: at(0),
+            }),
+          ]);
+          const owner = await store.findAction(userId, 'signIn', key);
+          return { bound, created, ownerIsUsernameless: owner?.id === usernameless.id };
+        });
+        for (const { bound, created, ownerIsUsernameless } of outcomes) {
+          expect(bound !== created).toBe(true);
+          expect(ownerIsUsernameless).toBe(bound);
+        }
+      });
+
       it('consumeActionValidation succeeds once, and only in CHALLENGE_SUCCEEDED', async () => {
         const userId = await makeUser();
         const action = await makeAction(userId);
@@ -968,6 +993,18 @@ export function describeStoreConformance(name: string, createStore: () => Promis
         expect((await store.getOtpCode(otherPending.id))?.usedAt).toBeNull();
         expect((await store.getOtpCode(fresh.id))?.usedAt).toBeNull();
         expect(await store.consumeOtpCode(pending.id, at(40))).toBe(false);
+      });
+
+      it('concurrent insertOtpCode for one authenticator leave exactly one unused code', async () => {
+        const userId = await makeUser();
+        const email = await makeEmail(userId);
+        const action = await makeAction(userId);
+        const codes = await inParallel(10, (i) => makeOtp(email.id, action.id, { createdAt: at(i) }));
+        const unused: string[] = [];
+        for (const code of codes)
+          if ((await store.getOtpCode(code.id))?.usedAt === null) unused.push(code.id);
+        expect(unused).toHaveLength(1);
+        expect((await store.getActiveOtpCode(action.id, at(100)))?.id).toBe(unused[0]);
       });
 
       it('getActiveOtpCode returns the newest unused, unexpired code of the action', async () => {

@@ -4,5 +4,13 @@
  */
 export { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
 export { migrateToLatest, type SqlDialect } from './migrations.js';
+export {
+  createPostgresStore,
+  DatabaseUnavailableError,
+  describePostgresUrl,
+  isPostgresUrl,
+  PostgresStore,
+  type PostgresStoreOptions,
+} from './postgres.js';
 export type { Database } from './schema.js';
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite.js';

@@ -417,6 +417,17 @@ export class KyselyStore implements Store, PoolStore {
    * already has an action with the same code and idempotency key.
    */
   async bindActionUser(actionId: string, userId: string): Promise<boolean> {
+    try {
+      return await this.#bindActionUser(actionId, userId);
+    } catch (error) {
+      // Two different actions with one key bound to the same user at once: the
+      // NOT EXISTS of each saw no other (READ COMMITTED), the unique index refused one.
+      if (pool.isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async #bindActionUser(actionId: string, userId: string): Promise<boolean> {
     const result = await this.#db
       .updateTable('actions')
       .set({ user_id: userId })
@@ -495,7 +506,14 @@ export class KyselyStore implements Store, PoolStore {
     const createdAt = ms(code.createdAt);
     // Write first: on SQLite the transaction then takes the write lock up front
     // instead of upgrading a read snapshot (which could fail with SQLITE_BUSY).
+    // The first write locks the authenticator's row, so on PostgreSQL concurrent
+    // sends queue up and each one's UPDATE below sees the codes committed before it.
     await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('authenticators')
+        .set({ otp_failures: sql<number>`otp_failures` })
+        .where('id', '=', code.authenticatorId)
+        .execute();
       await trx
         .updateTable('otp_codes')
         .set({ used_at: createdAt })

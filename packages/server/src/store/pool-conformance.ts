@@ -748,6 +748,37 @@ export function describePoolStoreTests(ctx: PoolConformanceContext): void {
 
   // --------------------------------------------------------- concurrency
 
+  describe('signing key rotation races', () => {
+    it('retireSigningKeys keeps keys newer than keepKid, and retires nothing for an unknown kid', async () => {
+      const older = newKey({ use: 'id', createdAt: at(-2000) });
+      const keep = newKey({ use: 'id', createdAt: at(-1000) });
+      const newer = newKey({ use: 'id', createdAt: at(-500) });
+      for (const key of [older, keep, newer]) await store().insertSigningKey(key);
+      const kids = new Set([older.kid, keep.kid, newer.kid]);
+      const mine = async () => (await store().listSigningKeys(at(0))).filter((k) => kids.has(k.kid));
+
+      await store().retireSigningKeys('id', uid('unknown'), at(0), at(MINUTE));
+      expect((await mine()).every((k) => k.retiredAt === null)).toBe(true);
+
+      await store().retireSigningKeys('id', keep.kid, at(0), at(MINUTE));
+      expect(await mine()).toEqual([newer, keep, { ...older, retiredAt: at(0), expiresAt: at(MINUTE) }]);
+    });
+
+    it('concurrent rotations (insert, then retire the others) always leave the newest key active', async () => {
+      const kids = Array.from({ length: 6 }, () => uid('kid'));
+      const keys = kids.map((kid, i) => newKey({ kid, use: 'access', createdAt: at(i * 10) }));
+      await inParallel(keys.length, async (i) => {
+        const key = keys[i] as SigningKeyRecord;
+        await store().insertSigningKey(key);
+        await store().retireSigningKeys('access', key.kid, at(100), at(DAY));
+      });
+      const active = (await store().listSigningKeys(at(200))).filter(
+        (k) => kids.includes(k.kid) && k.retiredAt === null,
+      );
+      expect(active.map((k) => k.kid)).toContain(kids.at(-1));
+    });
+  });
+
   describe('pool concurrency', () => {
     it('20 concurrent createPoolUser with one email (any case) create exactly one user', async () => {
       const poolId = uid('pool');

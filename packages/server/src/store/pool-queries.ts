@@ -366,12 +366,27 @@ export async function consumeAuthSession(
     .returning('id')
     .executeTakeFirst();
   if (inserted === undefined) return false;
-  await db
-    .deleteFrom('pool_used_sessions')
-    .where('expires_at', '<', t)
-    .where('id', '<>', sessionId)
-    .execute();
+  try {
+    await db
+      .deleteFrom('pool_used_sessions')
+      .where('expires_at', '<', t)
+      .where('id', '<>', sessionId)
+      .execute();
+  } catch (error) {
+    // Pruning is housekeeping and the session is already consumed: a deadlock or
+    // timeout between instances pruning the same rows must not fail the round.
+    if (!isTransientConflict(error)) throw error;
+  }
   return true;
+}
+
+/** PostgreSQL deadlock, serialization failure, lock or statement timeout; SQLite busy. */
+function isTransientConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    code === '40P01' || code === '40001' || code === '55P03' || code === '57014' || code === 'SQLITE_BUSY'
+  );
 }
 
 // ------------------------------------------------------------ Signing keys
@@ -404,7 +419,13 @@ export async function insertSigningKey(db: Db, key: SigningKeyRecord): Promise<v
     .execute();
 }
 
-/** Active = `retiredAt` unset; keys retired earlier keep their times. */
+/**
+ * Active = `retiredAt` unset; keys retired earlier keep their times. Only keys
+ * older than `keepKid` (by `createdAt`, then kid: the order of
+ * {@link listSigningKeys}) are retired, so when two instances rotate at once
+ * neither retires the other's newer key and the newest key always stays
+ * active. Nothing is retired if `keepKid` does not exist.
+ */
 export async function retireSigningKeys(
   db: Db,
   use: SigningKeyUse,
@@ -418,5 +439,21 @@ export async function retireSigningKeys(
     .where('use', '=', use)
     .where('kid', '<>', keepKid)
     .where('retired_at', 'is', null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('signing_keys as keep')
+          .select('keep.kid')
+          .where('keep.kid', '=', keepKid)
+          .where((eb) =>
+            eb.or([
+              eb('keep.created_at', '>', eb.ref('signing_keys.created_at')),
+              eb.and([
+                eb('keep.created_at', '=', eb.ref('signing_keys.created_at')),
+                eb('keep.kid', '>', eb.ref('signing_keys.kid')),
+              ]),
+            ]),
+          ),
+      ),
+    )
     .execute();
 }

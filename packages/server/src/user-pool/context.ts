@@ -1,5 +1,5 @@
 import type { UserPoolConfig } from '../config/schema.js';
-import type { Clock, Mailer, PoolStore } from '../core/ports.js';
+import type { Clock, Mailer, PoolStore, RateWindow } from '../core/ports.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { TriggerRunner } from './triggers.js';
 
@@ -21,6 +21,9 @@ export interface PoolContext {
   codeKey: Uint8Array;
   /** Derives stable fake usernames for unknown users. */
   phantomKey: Uint8Array;
+  /** Records a hit against a store-kept rate limit; false when the limit is reached. */
+  rateLimit(key: string, windows: readonly RateWindow[]): Promise<boolean>;
+  signUpsPerHourPerIp: number;
 }
 
 export function regionOf(poolId: string): string {

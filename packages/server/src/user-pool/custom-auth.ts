@@ -86,11 +86,14 @@ export async function answerCustomChallenge(
   if (claimed !== session.username && claimed?.toLowerCase() !== session.alias.toLowerCase()) {
     throw new PoolError('NotAuthorizedException', 'Invalid session for the user.');
   }
-  const user = session.userNotFound ? null : await ctx.store.getPoolUser(ctx.config.id, session.username);
+  // Looked up for an unknown user too (the phantom username matches nobody), so both paths
+  // make the same store calls (security-bar E1); the result is never used for a phantom.
+  const found = await ctx.store.getPoolUser(ctx.config.id, session.username);
+  const user = session.userNotFound ? null : found;
   if (!session.userNotFound && !user?.enabled) throw new PoolError('NotAuthorizedException', INCORRECT);
 
   const verify = await ctx.triggers.run('verifyAuthChallengeResponse', {
-    ...event(ctx, 'VerifyAuthChallengeResponse_Authentication', session.clientId, session.username),
+    ...event(ctx, 'VerifyAuthChallengeResponse_Authentication', session),
     request: {
       userAttributes: user ? attributeMap(user) : {},
       privateChallengeParameters: session.pending.privateChallengeParameters,
@@ -118,8 +121,23 @@ export async function answerCustomChallenge(
   });
 }
 
-function event(ctx: PoolContext, triggerSource: string, clientId: string, userName: string) {
-  return baseEvent({ triggerSource, region: ctx.region, userPoolId: ctx.config.id, userName, clientId });
+/**
+ * The common event fields. For an unknown user Cognito names the user as typed;
+ * only the client sees the fake internal username.
+ */
+function event(
+  ctx: PoolContext,
+  triggerSource: string,
+  attempt: { clientId: string; username: string; alias: string; userNotFound: boolean },
+) {
+  const userName = attempt.userNotFound ? attempt.alias : attempt.username;
+  return baseEvent({
+    triggerSource,
+    region: ctx.region,
+    userPoolId: ctx.config.id,
+    userName,
+    clientId: attempt.clientId,
+  });
 }
 
 /** Define decides; then tokens, failure, or Create and a fresh session. */
@@ -128,7 +146,7 @@ async function nextRound(ctx: PoolContext, attempt: Attempt): Promise<AuthStep> 
   const userAttributes = user ? attributeMap(user) : {};
   const metadata = attempt.clientMetadata ? { clientMetadata: attempt.clientMetadata } : {};
   const define = await ctx.triggers.run('defineAuthChallenge', {
-    ...event(ctx, 'DefineAuthChallenge_Authentication', attempt.clientId, attempt.username),
+    ...event(ctx, 'DefineAuthChallenge_Authentication', { ...attempt, userNotFound: user === null }),
     request: { userAttributes, session: attempt.results, ...metadata, userNotFound: user === null },
     response: {},
   });
@@ -150,7 +168,7 @@ async function nextRound(ctx: PoolContext, attempt: Attempt): Promise<AuthStep> 
   }
 
   const create = await ctx.triggers.run('createAuthChallenge', {
-    ...event(ctx, 'CreateAuthChallenge_Authentication', attempt.clientId, attempt.username),
+    ...event(ctx, 'CreateAuthChallenge_Authentication', { ...attempt, userNotFound: user === null }),
     request: {
       userAttributes,
       challengeName: 'CUSTOM_CHALLENGE',

@@ -21,6 +21,9 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, context: string): s
 export function unseal(key: Uint8Array, sealed: string, context: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]+$/.test(sealed)) return null;
   const bytes = Buffer.from(sealed, 'base64url');
+  // Buffer ignores a dangling last character and non-zero unused bits, so without this check
+  // `blob + "A"` and other spellings would open as the same blob: accept the canonical one only.
+  if (bytes.toString('base64url') !== sealed) return null;
   if (bytes.length < 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION) return null;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(1, 1 + IV_BYTES));

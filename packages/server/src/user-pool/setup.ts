@@ -5,7 +5,7 @@ import { Latchkey } from '@latchkey/node';
 import type { UserPoolConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { derivePoolKey } from '../core/keys.js';
-import type { Clock, Mailer, PoolStore } from '../core/ports.js';
+import type { Clock, Mailer, PoolStore, RateWindow } from '../core/ports.js';
 import { type PoolContext, regionOf } from './context.js';
 import { SigningKeys } from './signing-keys.js';
 import { type TriggerHandler, type TriggerName, TriggerRunner } from './triggers.js';
@@ -24,6 +24,8 @@ export interface PoolSetupOptions {
   fetch: typeof fetch;
   /** Where module-path triggers resolve from. */
   cwd: string;
+  rateLimit(key: string, windows: readonly RateWindow[]): Promise<boolean>;
+  signUpsPerHourPerIp: number;
 }
 
 async function loadModuleTrigger(path: string, cwd: string, name: TriggerName): Promise<TriggerHandler> {
@@ -92,5 +94,7 @@ export async function createPoolContext(options: PoolSetupOptions): Promise<Pool
     sessionKey: derivePoolKey(options.serverSecret, 'pool-session-sealing'),
     codeKey: derivePoolKey(options.serverSecret, 'pool-code-hashing'),
     phantomKey: derivePoolKey(options.serverSecret, 'pool-phantom-user'),
+    rateLimit: options.rateLimit,
+    signUpsPerHourPerIp: options.signUpsPerHourPerIp,
   };
 }

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { createHash, type KeyObject, randomBytes, randomUUID, sign, timingSafeEqual } from 'node:crypto';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { PoolError } from '../core/errors.js';
 import type { PoolUser, RefreshTokenRecord } from '../core/pool-model.js';
 import type { PoolContext } from './context.js';
@@ -51,14 +51,14 @@ export async function mintTokens(
   const { accessTokenTtlSeconds, idTokenTtlSeconds } = ctx.config.tokens;
   const [idKey, accessKey] = await Promise.all([ctx.keys.active('id'), ctx.keys.active('access')]);
   const [IdToken, AccessToken] = await Promise.all([
-    new SignJWT(idClaims(user, clientId, refresh.id, refresh.authTime))
-      .setProtectedHeader({ alg: 'RS256', kid: idKey.kid })
-      .setIssuer(ctx.issuer)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + idTokenTtlSeconds)
-      .setJti(randomUUID())
-      .sign(idKey.privateKey),
-    new SignJWT({
+    signRs256(idKey, {
+      ...idClaims(user, clientId, refresh.id, refresh.authTime),
+      iss: ctx.issuer,
+      iat,
+      exp: iat + idTokenTtlSeconds,
+      jti: randomUUID(),
+    }),
+    signRs256(accessKey, {
       sub: user.sub,
       client_id: clientId,
       token_use: 'access',
@@ -67,15 +67,35 @@ export async function mintTokens(
       username: user.sub,
       origin_jti: refresh.id,
       event_id: randomUUID(),
-    })
-      .setProtectedHeader({ alg: 'RS256', kid: accessKey.kid })
-      .setIssuer(ctx.issuer)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + accessTokenTtlSeconds)
-      .setJti(randomUUID())
-      .sign(accessKey.privateKey),
+      iss: ctx.issuer,
+      iat,
+      exp: iat + accessTokenTtlSeconds,
+      jti: randomUUID(),
+    }),
   ]);
   return { AccessToken, IdToken, ExpiresIn: accessTokenTtlSeconds, TokenType: 'Bearer' };
+}
+
+const base64UrlJson = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+/**
+ * An RS256 JWS in compact form (RFC 7515 §7.1), signed with node:crypto directly.
+ * jose 6 signs through WebCrypto, which adds ~0.3 ms of CPU per RSA signature
+ * (benchmark: ~1.25 ms against ~0.95 ms for the signature itself), and a sign-in
+ * mints two tokens. The callback form keeps the signature on libuv's thread pool, off
+ * the event loop, as jose's did. Verification stays with jose.
+ */
+function signRs256(
+  key: { kid: string; privateKey: KeyObject },
+  payload: Record<string, unknown>,
+): Promise<string> {
+  const input = `${base64UrlJson({ alg: 'RS256', kid: key.kid })}.${base64UrlJson(payload)}`;
+  return new Promise((resolve, reject) => {
+    sign('sha256', Buffer.from(input, 'utf8'), key.privateKey, (error, signature) => {
+      if (error) reject(error);
+      else resolve(`${input}.${signature.toString('base64url')}`);
+    });
+  });
 }
 
 function hashSecret(secret: string): string {

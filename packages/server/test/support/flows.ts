@@ -1,24 +1,24 @@
 import { Authsignal } from '@authsignal/node';
 import { expect } from 'vitest';
-import { TEST_ORIGIN, type TestServer } from './server.js';
+import { type ApiTarget, TEST_ORIGIN } from './server.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 
 /** The unmodified Authsignal Node SDK pointed at a test server. */
-export function nodeSdk(t: TestServer): Authsignal {
+export function nodeSdk(t: ApiTarget): Authsignal {
   return new Authsignal({ apiSecretKey: t.config.tenant.secretKey, apiUrl: `${t.baseUrl}/v1`, retries: 0 });
 }
 
 const bearer = (token: string) => `Bearer ${token}`;
 
 /** Server `track` through the real SDK; returns the track token. */
-export async function trackUser(t: TestServer, userId: string, email: string, action = 'cognitoAuth') {
+export async function trackUser(t: ApiTarget, userId: string, email: string, action = 'cognitoAuth') {
   const response = await nodeSdk(t).track({ userId, action, attributes: { email } });
   expect(response.token).toBeTypeOf('string');
   return response;
 }
 
 /** Email OTP enrollment with the code read from the dev mailbox; returns the result token. */
-export async function enrollEmailOtp(t: TestServer, token: string, email: string): Promise<string> {
+export async function enrollEmailOtp(t: ApiTarget, token: string, email: string): Promise<string> {
   const enroll = await t.api('POST', '/v1/client/user-authenticators/email-otp', {
     auth: bearer(token),
     body: { email },
@@ -35,7 +35,7 @@ export async function enrollEmailOtp(t: TestServer, token: string, email: string
 
 /** Registers a passkey with `token`; returns the server's answer. */
 export async function registerPasskey(
-  t: TestServer,
+  t: ApiTarget,
   authenticator: SoftAuthenticator,
   token: string,
   overrides: Parameters<SoftAuthenticator['createCredential']>[1] = {},
@@ -56,7 +56,7 @@ export async function registerPasskey(
 }
 
 /** Starts a usernameless sign-in; returns the challenge id and request options. */
-export async function startPasskeySignIn(t: TestServer, action = 'cognitoAuth') {
+export async function startPasskeySignIn(t: ApiTarget, action = 'cognitoAuth') {
   const challenge = await t.api('POST', '/v1/client/challenge', { auth: t.tenantAuth, body: { action } });
   expect(challenge.status).toBe(200);
   const options = await t.api('POST', '/v1/client/user-authenticators/passkey/authentication-options', {
@@ -69,7 +69,7 @@ export async function startPasskeySignIn(t: TestServer, action = 'cognitoAuth') 
 
 /** A full usernameless passkey sign-in; returns the verify answer. */
 export async function signInWithPasskey(
-  t: TestServer,
+  t: ApiTarget,
   authenticator: SoftAuthenticator,
   overrides: Parameters<SoftAuthenticator['getAssertion']>[1] = {},
 ) {
@@ -82,7 +82,7 @@ export async function signInWithPasskey(
 }
 
 /** A user with a verified email and one passkey; returns what later steps need. */
-export async function userWithPasskey(t: TestServer, userId: string, email: string) {
+export async function userWithPasskey(t: ApiTarget, userId: string, email: string) {
   const { token } = await trackUser(t, userId, email);
   const resultToken = await enrollEmailOtp(t, token, email);
   const authenticator = new SoftAuthenticator({ backupEligible: false, backupState: false });

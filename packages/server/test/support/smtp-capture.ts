@@ -9,14 +9,21 @@ export interface CapturedMail {
   text: string;
 }
 
-/** A real SMTP server on loopback that keeps every message it receives. */
+/**
+ * A real SMTP server on loopback that keeps every message it receives.
+ * `hold()` keeps later senders waiting for the server's final reply (the
+ * message is already recorded) until the returned function is called: a slow
+ * mail server, to catch a request in flight.
+ */
 export async function startSmtpCapture(): Promise<{
   server: SMTPServer;
   url: string;
   messages: CapturedMail[];
+  hold(): () => void;
   close(): Promise<void>;
 }> {
   const messages: CapturedMail[] = [];
+  let gate: Promise<void> = Promise.resolve();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -31,7 +38,7 @@ export async function startSmtpCapture(): Promise<{
             subject: mail.subject ?? '',
             text: mail.text ?? '',
           });
-          callback();
+          void gate.then(() => callback());
         },
         (error: Error) => callback(error),
       );
@@ -43,6 +50,13 @@ export async function startSmtpCapture(): Promise<{
     server,
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    hold() {
+      let release = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return () => release();
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

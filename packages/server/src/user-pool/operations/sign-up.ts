@@ -28,8 +28,15 @@ export const signUp = defineOperation({
     ValidationData: attributeList.optional(),
     ClientMetadata: clientMetadata,
   }),
-  async handle(ctx, input) {
+  async handle(ctx, input, meta) {
     requireClient(ctx, input.ClientId);
+    // SignUp tells whether an email is registered (as on Cognito), so it is rate-limited per IP.
+    if (meta.ipAddress !== null) {
+      const windows = [{ windowMs: 3_600_000, max: ctx.signUpsPerHourPerIp }];
+      if (!(await ctx.rateLimit(`signup:ip:${meta.ipAddress}`, windows))) {
+        throw new PoolError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      }
+    }
     if (input.Password !== undefined && input.Password.length < MIN_PASSWORD) {
       throw new PoolError(
         'InvalidPasswordException',
