@@ -154,6 +154,21 @@ describe('passkey sign-in', () => {
     await page.screenshot('browser-sdk-conditional-ui', { autofillSignIn: result.data });
   });
 
+  it('B5 a failed autofill does not wedge conditional UI: the retry runs the ceremony', async () => {
+    const page = await sdkPage();
+    const user = await userWithPasskey(page, 'autofill-retry');
+    await page.setUserVerified(false);
+    await page.run(call('harness.startAutofill', { action: 'cognitoAuth' }));
+    const failed = await page.run<Result>(call('harness.autofillResult'));
+    expect(failed.errorCode).toBe('user_canceled');
+
+    await page.setUserVerified(true);
+    await page.run(call('harness.startAutofill', { action: 'cognitoAuth' }));
+    const retried = await page.run<Result<Record<string, unknown>>>(call('harness.autofillResult'));
+    expect(retried.data).toMatchObject({ isVerified: true, userId: user.userId });
+    expect(await page.run(call('harness.mediations'))).toEqual(['conditional', 'conditional']);
+  });
+
   it('user verification fails → user_canceled', async () => {
     const page = await sdkPage();
     await userWithPasskey(page, 'uv');
