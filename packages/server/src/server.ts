@@ -12,6 +12,7 @@ import { injectFetch } from './http/inject-fetch.js';
 import { DevMailbox } from './mail/dev-mailbox.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
 import { createPostgresStore, createSqliteStore, isPostgresUrl } from './store/index.js';
+import { type Pruning, schedulePruning } from './store/pruning.js';
 import type { PoolContext } from './user-pool/context.js';
 import { createPoolContext } from './user-pool/setup.js';
 
@@ -151,6 +152,7 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
   });
+  let pruning: Pruning | undefined;
   return {
     app,
     ctx,
@@ -159,6 +161,7 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
     devMailbox,
     async listen() {
       const address = await (app as FastifyInstance).listen({ host: config.host, port: config.port });
+      pruning ??= schedulePruning({ store, clock, log: (app as FastifyInstance).log });
       return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     },
     /** Stops accepting connections, waits for in-flight requests, then closes the mailer and the store. */
@@ -168,6 +171,7 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
         await (app as FastifyInstance).close();
       } finally {
         try {
+          await pruning?.stop(); // never throws: a failed run is only logged
           await mailer.close?.();
         } finally {
           await store.close();

@@ -225,6 +225,15 @@ export interface Store {
    * Returns false (recording nothing) when any window is full.
    */
   hitRateLimit(key: string, windows: readonly RateWindow[], now: Date): Promise<boolean>;
+
+  // Housekeeping
+  /**
+   * Deletes rows that can no longer decide anything: rate-limit hits past the
+   * longest allowed window, and challenges, codes, refresh tokens and spent
+   * session marks well past their expiry (see `store/prune.ts` for the margins).
+   * Safe to run from every instance at any time. Returns the rows deleted.
+   */
+  pruneExpired(now: Date): Promise<number>;
 }
 
 /**
@@ -277,9 +286,10 @@ export interface PoolStore {
 
   /**
    * Marks an auth session id as used (custom-auth sessions are single use).
-   * Returns true for exactly one caller; expired marks may be pruned.
+   * Returns true for exactly one caller. {@link Store.pruneExpired} drops the mark
+   * an hour after `expiresAt`, so callers must refuse expired sessions first.
    */
-  consumeAuthSession(sessionId: string, expiresAt: Date, now: Date): Promise<boolean>;
+  consumeAuthSession(sessionId: string, expiresAt: Date): Promise<boolean>;
 
   /** Every signing key not yet past `expiresAt`, newest first. */
   listSigningKeys(now: Date): Promise<SigningKeyRecord[]>;

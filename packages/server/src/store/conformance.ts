@@ -1238,5 +1238,92 @@ export function describeStoreConformance(name: string, createStore: () => Promis
     describe('PoolStore', () => {
       describePoolStoreTests({ store: () => store, uid });
     });
+
+    // -------------------------------------------------------- housekeeping
+    // Last: pruning is global, so it also clears what earlier tests left behind.
+
+    describe('housekeeping', () => {
+      it('pruneExpired deletes only rows that can no longer decide anything', async () => {
+        const HOUR = 60 * MINUTE;
+        const DAY = 24 * HOUR;
+        const pruneAt = at(DAY + HOUR + 10 * MINUTE); // 24 h after at(HOUR + 10 min)
+
+        const userId = await makeUser();
+        const action = await makeAction(userId);
+        const email = await makeEmail(userId);
+        const oldChallenge = await makeChallenge(action.id, userId, { expiresAt: at(5 * MINUTE) });
+        const liveChallenge = await makeChallenge(action.id, userId, { expiresAt: at(2 * HOUR) });
+        const oldCode = await makeOtp(email.id, action.id, { expiresAt: at(10 * MINUTE) });
+        const liveCode = await makeOtp(email.id, action.id, { expiresAt: at(2 * HOUR) });
+
+        const poolId = uid('pool');
+        const subs = [uid('sub'), uid('sub')] as const;
+        for (const sub of subs) {
+          const user = { poolId, sub, email: `${sub}@example.com`, emailVerified: false, attributes: {} };
+          expect(
+            await store.createPoolUser({ ...user, status: 'CONFIRMED', enabled: true, createdAt: at(0) }),
+          ).toBe(true);
+        }
+        await store.setConfirmationCode({
+          poolId,
+          sub: subs[0],
+          codeHash: uid('h'),
+          expiresAt: at(10 * MINUTE),
+        });
+        await store.setConfirmationCode({
+          poolId,
+          sub: subs[1],
+          codeHash: uid('h'),
+          expiresAt: at(2 * HOUR),
+        });
+        const token = (id: string, expiresAt: Date) => ({
+          id,
+          poolId,
+          sub: subs[0],
+          clientId: 'client-1',
+          secretHash: uid('secret'),
+          authTime: at(0),
+          createdAt: at(0),
+          expiresAt,
+        });
+        const [oldToken, liveToken] = [uid('rt'), uid('rt')];
+        await store.insertRefreshToken(token(oldToken, at(10 * MINUTE)));
+        await store.insertRefreshToken(token(liveToken, at(30 * DAY)));
+        const [staleSession, liveSession] = [uid('sess'), uid('sess')];
+        expect(await store.consumeAuthSession(staleSession, at(DAY))).toBe(true);
+        expect(await store.consumeAuthSession(liveSession, at(DAY + 30 * MINUTE))).toBe(true);
+
+        const day = [{ windowMs: DAY, max: 1 }];
+        const [oldKey, liveKey] = [uid('rl'), uid('rl')];
+        expect(await store.hitRateLimit(oldKey, day, at(0))).toBe(true);
+        expect(await store.hitRateLimit(liveKey, day, at(HOUR + 20 * MINUTE))).toBe(true);
+
+        // Our rows: a challenge, a code, a confirmation code, a token, a session mark, a hit.
+        expect(await store.pruneExpired(pruneAt)).toBeGreaterThanOrEqual(6);
+
+        expect(await store.getChallenge(oldChallenge.id)).toBeNull();
+        expect(await store.getChallenge(liveChallenge.id)).not.toBeNull();
+        expect(await store.getOtpCode(oldCode.id)).toBeNull();
+        expect(await store.getOtpCode(liveCode.id)).not.toBeNull();
+        expect(await store.getConfirmationCode(poolId, subs[0])).toBeNull();
+        expect(await store.getConfirmationCode(poolId, subs[1])).not.toBeNull();
+        expect(await store.getRefreshToken(oldToken)).toBeNull();
+        expect(await store.getRefreshToken(liveToken)).not.toBeNull();
+        // A mark an hour past its session's expiry is gone; a live one still refuses a replay.
+        expect(await store.consumeAuthSession(staleSession, at(DAY))).toBe(true);
+        expect(await store.consumeAuthSession(liveSession, at(DAY + 30 * MINUTE))).toBe(false);
+        // A hit inside the longest window still counts.
+        expect(await store.hitRateLimit(liveKey, day, pruneAt)).toBe(false);
+        // Nothing left to prune of ours; running it again (as every instance does) is harmless.
+        await store.pruneExpired(pruneAt);
+        expect(await store.getChallenge(liveChallenge.id)).not.toBeNull();
+      });
+
+      it('refuses a rate window longer than what pruning keeps', async () => {
+        await expect(
+          store.hitRateLimit(uid('rl'), [{ windowMs: 25 * 3_600_000, max: 1 }], at(0)),
+        ).rejects.toThrow(RangeError);
+      });
+    });
   });
 }

@@ -45,6 +45,7 @@ import type {
 import { toJsonText } from './json.js';
 import { detectDialect, migrateToLatest, type SqlDialect } from './migrations.js';
 import * as pool from './pool-queries.js';
+import { MAX_RATE_WINDOW_MS, pruneExpired } from './prune.js';
 import {
   flag,
   ms,
@@ -611,42 +612,72 @@ export class KyselyStore implements Store, PoolStore {
   // ----------------------------------------------------------- Rate limits
 
   /**
-   * Hits older than the longest window of the call are pruned, so a key should
-   * always be hit with the same set of windows.
+   * One conditional insert: the hit is recorded only if every window has room.
+   * Windows longer than {@link MAX_RATE_WINDOW_MS} are refused: {@link pruneExpired}
+   * would forget their hits. A key should always be hit with the same windows.
    */
   async hitRateLimit(key: string, windows: readonly RateWindow[], now: Date): Promise<boolean> {
+    for (const w of windows) {
+      if (w.windowMs > MAX_RATE_WINDOW_MS) throw new RangeError(`Rate window ${w.windowMs} ms is over 24 h.`);
+    }
     const t = ms(now);
+    // Old hits of an active key are pruned on about one hit in 16 (random, so that
+    // interleaved keys cannot starve one another); idle keys go in pruneExpired.
+    if (Math.random() < 1 / 16) {
+      const longest = windows.reduce((m, w) => Math.max(m, w.windowMs), 0);
+      await this.#db
+        .deleteFrom('rate_limit_hits')
+        .where('key', '=', key)
+        .where('at', '<=', t - longest)
+        .execute();
+    }
+    const insertIfRoom = (db: Kysely<Database>) =>
+      db
+        .insertInto('rate_limit_hits')
+        .columns(['key', 'at'])
+        .expression(
+          db
+            .selectNoFrom((eb) => [
+              eb.cast<string>(eb.val(key), 'text').as('key'),
+              eb.cast<number>(eb.val(t), 'bigint').as('at'),
+            ])
+            .where((eb) =>
+              eb.and(
+                windows.map((window) =>
+                  eb(
+                    eb
+                      .selectFrom('rate_limit_hits')
+                      .select((c) => c.fn.countAll().as('n'))
+                      .where('key', '=', key)
+                      .where('at', '>', t - window.windowMs),
+                    '<',
+                    window.max,
+                  ),
+                ),
+              ),
+            ),
+        )
+        .executeTakeFirst();
+
+    // SQLite takes the database's write lock before the statement reads, so
+    // the count and the insert are one atomic step, even across processes.
+    if (this.#dialect === 'sqlite')
+      return Number((await insertIfRoom(this.#db)).numInsertedOrUpdatedRows) > 0;
+
+    // PostgreSQL's statement snapshot would let two concurrent hits both see room:
+    // lock the key's row first so hits of one key queue up.
     return this.#db.transaction().execute(async (trx) => {
-      // Lock the key first: the upsert's row lock makes concurrent hits of one
-      // key queue up on PostgreSQL, and it is the write that takes SQLite's lock.
       await trx
         .insertInto('rate_limit_keys')
         .values({ key })
         .onConflict((oc) => oc.column('key').doUpdateSet({ key }))
         .execute();
-
-      const longest = windows.reduce((m, w) => Math.max(m, w.windowMs), 0);
-      if (longest > 0) {
-        await trx
-          .deleteFrom('rate_limit_hits')
-          .where('key', '=', key)
-          .where('at', '<=', t - longest)
-          .execute();
-      }
-
-      for (const window of windows) {
-        const { n } = await trx
-          .selectFrom('rate_limit_hits')
-          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-          .where('key', '=', key)
-          .where('at', '>', t - window.windowMs)
-          .executeTakeFirstOrThrow();
-        if (toNumber(n) >= window.max) return false;
-      }
-
-      await trx.insertInto('rate_limit_hits').values({ key, at: t }).execute();
-      return true;
+      return Number((await insertIfRoom(trx)).numInsertedOrUpdatedRows) > 0;
     });
+  }
+
+  async pruneExpired(now: Date): Promise<number> {
+    return pruneExpired(this.#db, now);
   }
 
   // ------------------------------------------------------------- User pool
@@ -715,8 +746,8 @@ export class KyselyStore implements Store, PoolStore {
     return pool.revokeUserRefreshTokens(this.#db, poolId, sub, at);
   }
 
-  consumeAuthSession(sessionId: string, expiresAt: Date, now: Date): Promise<boolean> {
-    return pool.consumeAuthSession(this.#db, sessionId, expiresAt, now);
+  consumeAuthSession(sessionId: string, expiresAt: Date): Promise<boolean> {
+    return pool.consumeAuthSession(this.#db, sessionId, expiresAt);
   }
 
   listSigningKeys(now: Date): Promise<SigningKeyRecord[]> {

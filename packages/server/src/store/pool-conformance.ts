@@ -668,30 +668,19 @@ export function describePoolStoreTests(ctx: PoolConformanceContext): void {
   describe('auth sessions', () => {
     it('consumeAuthSession succeeds once per id', async () => {
       const id = uid('sess');
-      expect(await store().consumeAuthSession(id, at(5 * MINUTE), at(0))).toBe(true);
-      expect(await store().consumeAuthSession(id, at(5 * MINUTE), at(1000))).toBe(false);
-      expect(await store().consumeAuthSession(id, at(10 * MINUTE), at(2000))).toBe(false);
+      expect(await store().consumeAuthSession(id, at(5 * MINUTE))).toBe(true);
+      expect(await store().consumeAuthSession(id, at(5 * MINUTE))).toBe(false);
+      expect(await store().consumeAuthSession(id, at(10 * MINUTE))).toBe(false);
       const next = uid('sess');
-      expect(await store().consumeAuthSession(next, at(5 * MINUTE), at(2000))).toBe(true);
-      expect(await store().consumeAuthSession(next, at(5 * MINUTE), at(3000))).toBe(false);
-    });
-
-    it('pruning expired marks does not free a live id', async () => {
-      const live = uid('sess');
-      const stale = uid('sess');
-      expect(await store().consumeAuthSession(live, at(30 * MINUTE), at(0))).toBe(true);
-      expect(await store().consumeAuthSession(stale, at(5 * MINUTE), at(0))).toBe(true);
-      // At 20 minutes the stale mark has expired and may be pruned by this call.
-      expect(await store().consumeAuthSession(uid('sess'), at(40 * MINUTE), at(20 * MINUTE))).toBe(true);
-      expect(await store().consumeAuthSession(live, at(30 * MINUTE), at(20 * MINUTE))).toBe(false);
-      expect(await store().consumeAuthSession(live, at(30 * MINUTE), at(30 * MINUTE - 1))).toBe(false);
+      expect(await store().consumeAuthSession(next, at(5 * MINUTE))).toBe(true);
+      expect(await store().consumeAuthSession(next, at(5 * MINUTE))).toBe(false);
     });
 
     it('consumeAuthSession lets exactly one of 50 concurrent callers win', async () => {
       const id = uid('sess');
-      const results = await inParallel(50, (i) => store().consumeAuthSession(id, at(5 * MINUTE), at(i)));
+      const results = await inParallel(50, () => store().consumeAuthSession(id, at(5 * MINUTE)));
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await store().consumeAuthSession(id, at(5 * MINUTE), at(100))).toBe(false);
+      expect(await store().consumeAuthSession(id, at(5 * MINUTE))).toBe(false);
     });
   });
 

@@ -347,46 +347,18 @@ export async function revokeUserRefreshTokens(db: Db, poolId: string, sub: strin
 // ----------------------------------------------------------- Auth sessions
 
 /**
- * The insert is the single-use step. A successful call then prunes marks that
- * expired before `now` (except its own, so a mark whose `expiresAt` is already
- * past still refuses a replay until a later call prunes it). Once pruned, an
- * expired id can be consumed again: callers must refuse expired sessions first.
+ * The insert is the single-use step. Marks are pruned (by `pruneExpired`) an
+ * hour after their session expires; an expired id could then be consumed
+ * again, so callers must refuse expired sessions first.
  */
-export async function consumeAuthSession(
-  db: Db,
-  sessionId: string,
-  expiresAt: Date,
-  now: Date,
-): Promise<boolean> {
-  const t = ms(now);
+export async function consumeAuthSession(db: Db, sessionId: string, expiresAt: Date): Promise<boolean> {
   const inserted = await db
     .insertInto('pool_used_sessions')
     .values({ id: sessionId, expires_at: ms(expiresAt) })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (inserted === undefined) return false;
-  try {
-    await db
-      .deleteFrom('pool_used_sessions')
-      .where('expires_at', '<', t)
-      .where('id', '<>', sessionId)
-      .execute();
-  } catch (error) {
-    // Pruning is housekeeping and the session is already consumed: a deadlock or
-    // timeout between instances pruning the same rows must not fail the round.
-    if (!isTransientConflict(error)) throw error;
-  }
-  return true;
-}
-
-/** PostgreSQL deadlock, serialization failure, lock or statement timeout; SQLite busy. */
-function isTransientConflict(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return (
-    code === '40P01' || code === '40001' || code === '55P03' || code === '57014' || code === 'SQLITE_BUSY'
-  );
+  return inserted !== undefined;
 }
 
 // ------------------------------------------------------------ Signing keys

@@ -363,7 +363,7 @@ describe('exactly once across two pools (two instances)', () => {
 
   it('consumeAuthSession: one of 50 wins', async () => {
     const id = uid('session');
-    const results = await acrossBoth(both, 50, (s) => s.consumeAuthSession(id, at(180_000), at(0)));
+    const results = await acrossBoth(both, 50, (s) => s.consumeAuthSession(id, at(180_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

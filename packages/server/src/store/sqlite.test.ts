@@ -130,21 +130,21 @@ describe('createSqliteStore', () => {
     expect(await store.listSigningKeys(new Date(0))).toEqual([]);
   });
 
-  it('consumeAuthSession prunes expired marks but keeps live ones and its own', async () => {
+  it('a refused rate-limit hit records nothing, and SQLite needs no key rows', async () => {
     const store = track(createSqliteStore({ filename: ':memory:' }));
     await store.migrate();
-    const ids = async (): Promise<string[]> =>
-      (await store.db.selectFrom('pool_used_sessions').select('id').orderBy('id').execute()).map((r) => r.id);
-    expect(await store.consumeAuthSession('a-expired', new Date(1000), new Date(0))).toBe(true);
-    expect(await store.consumeAuthSession('b-live', new Date(10_000), new Date(0))).toBe(true);
-    expect(await ids()).toEqual(['a-expired', 'b-live']);
-    // A refused replay writes nothing, pruning included.
-    expect(await store.consumeAuthSession('b-live', new Date(10_000), new Date(5000))).toBe(false);
-    expect(await ids()).toEqual(['a-expired', 'b-live']);
-    // An accepted one prunes what expired before now, but not itself even if already past.
-    expect(await store.consumeAuthSession('c-past', new Date(2000), new Date(5000))).toBe(true);
-    expect(await ids()).toEqual(['b-live', 'c-past']);
-    expect(await store.consumeAuthSession('c-past', new Date(2000), new Date(5000))).toBe(false);
+    const hits = async () => (await store.db.selectFrom('rate_limit_hits').selectAll().execute()).length;
+    const windows = [{ windowMs: 60_000, max: 2 }];
+    for (const expected of [true, true, false, false]) {
+      expect(await store.hitRateLimit('k', windows, new Date(1000))).toBe(expected);
+    }
+    expect(await hits()).toBe(2);
+    // No key rows on SQLite: its write lock already serializes the check and the insert.
+    expect(await store.db.selectFrom('rate_limit_keys').selectAll().execute()).toEqual([]);
+    // Pruning deletes hits past the longest allowed window (24 h), not before.
+    expect(await store.pruneExpired(new Date(1000 + 24 * 3_600_000 - 1))).toBe(0);
+    expect(await store.pruneExpired(new Date(1000 + 24 * 3_600_000))).toBe(2);
+    expect(await hits()).toBe(0);
   });
 
   it('updatePoolUser rethrows errors other than the email clash', async () => {

@@ -63,6 +63,6 @@ export async function spendSession(ctx: PoolContext, sealed: string, clientId: s
   if (session.expiresAt <= now.getTime()) {
     throw new PoolError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
   }
-  if (!(await ctx.store.consumeAuthSession(session.id, new Date(session.expiresAt), now))) throw invalid();
+  if (!(await ctx.store.consumeAuthSession(session.id, new Date(session.expiresAt)))) throw invalid();
   return session;
 }
