@@ -13,6 +13,7 @@ import { AuthError } from './errors.js';
 import { enforceRateLimit } from './limits.js';
 import type { Action, Challenge, ChallengeKind, PasskeyAuthenticator, User } from './model.js';
 import { notifyUser } from './notify.js';
+import type { ChallengeOwner } from './ports.js';
 import type { TokenClaims } from './tokens.js';
 import {
   buildAuthenticationOptions,
@@ -79,22 +80,18 @@ async function issueChallenge(
 }
 
 /**
- * Reads a pending challenge and checks it was issued for this ceremony and
- * caller, then spends it atomically. Anything else is `invalid_challenge`.
+ * Spends a challenge in one conditional write, only if it was issued for this
+ * ceremony and caller (someone else's challenge stays unspent). Anything else
+ * is `invalid_challenge`.
  */
 async function spendChallenge(
   ctx: CoreContext,
   challengeId: string,
   kind: ChallengeKind,
-  owner: { userId: string | null; actionId?: string },
+  owner: ChallengeOwner,
 ): Promise<Challenge> {
-  const invalid = () =>
-    new AuthError('invalid_challenge', 'The challenge is unknown, expired or already used.');
-  const pending = await ctx.store.getChallenge(challengeId);
-  if (!pending || pending.kind !== kind || pending.userId !== owner.userId) throw invalid();
-  if (owner.actionId !== undefined && pending.actionId !== owner.actionId) throw invalid();
-  const spent = await ctx.store.consumeChallenge(challengeId, kind, ctx.clock.now());
-  if (!spent) throw invalid();
+  const spent = await ctx.store.consumeChallenge(challengeId, kind, ctx.clock.now(), owner);
+  if (!spent) throw new AuthError('invalid_challenge', 'The challenge is unknown, expired or already used.');
   return spent;
 }
 
@@ -362,14 +359,14 @@ export async function verifyPasskey(
   if (!result.verified) return refuse(result.reason, result.detail);
 
   // One write conditional on the counter we verified against (WebAuthn L3 §7.2 step 22).
-  const recorded = await ctx.store.recordPasskeyUse(passkey.id, {
+  const updated = await ctx.store.recordPasskeyUse(passkey.id, {
     expectedCounter: passkey.counter,
     newCounter: result.value.newCounter,
     backupState: result.value.backupState,
     uvInitialized: passkey.uvInitialized || result.value.userVerified,
     usedAt: now,
   });
-  if (!recorded) return refuse('counter_regression', 'the counter changed during verification');
+  if (!updated) return refuse('counter_regression', 'the counter changed during verification');
 
   // Usernameless: the identity comes only from the verified assertion.
   if (tokenUser === null && !(await ctx.store.bindActionUser(challenge.actionId, passkey.userId))) {
@@ -388,10 +385,9 @@ export async function verifyPasskey(
     },
     now,
   );
-  const updated = await ctx.store.getAuthenticator(passkey.id);
   return {
     isVerified: true,
-    passkey: updated?.method === 'PASSKEY' ? updated : passkey,
+    passkey: updated,
     user,
     accessToken: await mintResultToken(ctx, action, user),
   };

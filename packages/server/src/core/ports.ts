@@ -105,6 +105,12 @@ export interface EventQuery {
   beforeId?: number;
 }
 
+/** Whom a challenge was issued to: a user (null for usernameless) and, optionally, an action. */
+export interface ChallengeOwner {
+  userId: string | null;
+  actionId?: string;
+}
+
 /** One rate-limit window: at most `max` hits per `windowMs`. */
 export interface RateWindow {
   windowMs: number;
@@ -147,9 +153,10 @@ export interface Store {
   insertPasskey(passkey: NewPasskey): Promise<boolean>;
   /**
    * Records a successful assertion, only if the stored counter still equals
-   * `expectedCounter`. Returns false (and writes nothing) otherwise.
+   * `expectedCounter`, and returns the updated passkey. Returns null (and writes
+   * nothing) otherwise.
    */
-  recordPasskeyUse(authenticatorId: string, use: PasskeyUse): Promise<boolean>;
+  recordPasskeyUse(authenticatorId: string, use: PasskeyUse): Promise<PasskeyAuthenticator | null>;
   /** The user's email authenticator for this address (case-insensitive), if any. */
   findEmailAuthenticator(userId: string, email: string): Promise<EmailOtpAuthenticator | null>;
   /** Inserts an unverified email authenticator. */
@@ -197,10 +204,17 @@ export interface Store {
   insertChallenge(challenge: Omit<Challenge, 'usedAt'>): Promise<void>;
   getChallenge(challengeId: string): Promise<Challenge | null>;
   /**
-   * Spends the challenge: sets usedAt only if it is of `kind`, unused and not
-   * expired at `now`. Returns the challenge for exactly one caller, else null.
+   * Spends the challenge: sets usedAt only if it is of `kind`, unused, not
+   * expired at `now` and (when `owner` is given) issued to that user (null:
+   * usernameless) and action. Returns the challenge for exactly one caller,
+   * else null; a challenge that is not the owner's is left unspent.
    */
-  consumeChallenge(challengeId: string, kind: ChallengeKind, now: Date): Promise<Challenge | null>;
+  consumeChallenge(
+    challengeId: string,
+    kind: ChallengeKind,
+    now: Date,
+    owner?: ChallengeOwner,
+  ): Promise<Challenge | null>;
 
   // Email one-time codes
   /** Inserts a code and, in the same transaction, ends every earlier unused code of the authenticator. */

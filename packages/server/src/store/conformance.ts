@@ -461,7 +461,7 @@ export function describeStoreConformance(name: string, createStore: () => Promis
           uvInitialized: true,
           usedAt: at(500),
         };
-        expect(await store.recordPasskeyUse(passkey.id, stale)).toBe(false);
+        expect(await store.recordPasskeyUse(passkey.id, stale)).toBeNull();
         expect(await store.getAuthenticator(passkey.id)).toEqual(before);
 
         const use = {
@@ -471,8 +471,9 @@ export function describeStoreConformance(name: string, createStore: () => Promis
           uvInitialized: true,
           usedAt: at(1000),
         };
-        expect(await store.recordPasskeyUse(passkey.id, use)).toBe(true);
+        const returned = await store.recordPasskeyUse(passkey.id, use);
         const after = asPasskey(await store.getAuthenticator(passkey.id));
+        expect(returned).toEqual(after);
         expect(after.counter).toBe(6);
         expect(after.backupState).toBe(true);
         expect(after.uvInitialized).toBe(true);
@@ -480,9 +481,9 @@ export function describeStoreConformance(name: string, createStore: () => Promis
         expect(after.verifiedAt).toEqual(at(0));
 
         // Replaying the same read is now stale.
-        expect(await store.recordPasskeyUse(passkey.id, { ...use, newCounter: 7, usedAt: at(2000) })).toBe(
-          false,
-        );
+        expect(
+          await store.recordPasskeyUse(passkey.id, { ...use, newCounter: 7, usedAt: at(2000) }),
+        ).toBeNull();
         const replayed = asPasskey(await store.getAuthenticator(passkey.id));
         expect(replayed.counter).toBe(6);
         expect(replayed.lastVerifiedAt).toEqual(at(1000));
@@ -498,8 +499,8 @@ export function describeStoreConformance(name: string, createStore: () => Promis
           uvInitialized: true,
           usedAt: at(1),
         };
-        expect(await store.recordPasskeyUse(passkey.id, use)).toBe(true);
-        expect(await store.recordPasskeyUse(passkey.id, { ...use, usedAt: at(2) })).toBe(true);
+        expect(await store.recordPasskeyUse(passkey.id, use)).not.toBeNull();
+        expect(await store.recordPasskeyUse(passkey.id, { ...use, usedAt: at(2) })).not.toBeNull();
         expect(asPasskey(await store.getAuthenticator(passkey.id)).lastVerifiedAt).toEqual(at(2));
       });
 
@@ -513,8 +514,8 @@ export function describeStoreConformance(name: string, createStore: () => Promis
           uvInitialized: false,
           usedAt: at(1),
         };
-        expect(await store.recordPasskeyUse(uid('missing'), use)).toBe(false);
-        expect(await store.recordPasskeyUse(email.id, use)).toBe(false);
+        expect(await store.recordPasskeyUse(uid('missing'), use)).toBeNull();
+        expect(await store.recordPasskeyUse(email.id, use)).toBeNull();
         expect(asEmail(await store.getAuthenticator(email.id)).lastVerifiedAt).toBeNull();
       });
 
@@ -531,8 +532,9 @@ export function describeStoreConformance(name: string, createStore: () => Promis
           }),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
-        const winner = results.indexOf(true);
+        const winner = results.findIndex((r) => r !== null);
         const stored = asPasskey(await store.getAuthenticator(passkey.id));
+        expect(results[winner]).toEqual(stored);
         expect(stored.counter).toBe(11 + winner);
         expect(stored.lastVerifiedAt).toEqual(at(winner));
       });
@@ -948,6 +950,33 @@ export function describeStoreConformance(name: string, createStore: () => Promis
         expect((await store.getChallenge(challenge.id))?.usedAt).toEqual(at(MINUTE - 1));
 
         expect(await store.consumeChallenge(uid('missing'), 'passkey_authentication', at(0))).toBeNull();
+      });
+
+      it('consumeChallenge with an owner spends only a challenge issued to that user and action', async () => {
+        const userId = await makeUser();
+        const action = await makeAction(userId);
+        const owned = await makeChallenge(action.id, userId);
+        const anonymousAction = await makeAction(null);
+        const anonymous = await makeChallenge(anonymousAction.id, null);
+        const kind = 'passkey_authentication';
+
+        expect(await store.consumeChallenge(owned.id, kind, at(1), { userId: await makeUser() })).toBeNull();
+        expect(await store.consumeChallenge(owned.id, kind, at(1), { userId: null })).toBeNull();
+        expect(
+          await store.consumeChallenge(owned.id, kind, at(1), { userId, actionId: uid('act') }),
+        ).toBeNull();
+        expect(await store.consumeChallenge(anonymous.id, kind, at(1), { userId })).toBeNull();
+        expect((await store.getChallenge(owned.id))?.usedAt).toBeNull();
+        expect((await store.getChallenge(anonymous.id))?.usedAt).toBeNull();
+
+        expect(await store.consumeChallenge(owned.id, kind, at(1), { userId, actionId: action.id })).toEqual({
+          ...owned,
+          usedAt: at(1),
+        });
+        expect(await store.consumeChallenge(anonymous.id, kind, at(1), { userId: null })).toEqual({
+          ...anonymous,
+          usedAt: at(1),
+        });
       });
 
       it('consumeChallenge returns the challenge to exactly one of 50 concurrent callers', async () => {

@@ -32,6 +32,7 @@ import type {
   SigningKeyUse,
 } from '../core/pool-model.js';
 import type {
+  ChallengeOwner,
   EventQuery,
   NewAction,
   NewEmailAuthenticator,
@@ -229,8 +230,8 @@ export class KyselyStore implements Store, PoolStore {
     return inserted !== undefined;
   }
 
-  async recordPasskeyUse(authenticatorId: string, use: PasskeyUse): Promise<boolean> {
-    const result = await this.#db
+  async recordPasskeyUse(authenticatorId: string, use: PasskeyUse): Promise<PasskeyAuthenticator | null> {
+    const row = await this.#db
       .updateTable('authenticators')
       .set({
         counter: use.newCounter,
@@ -241,8 +242,9 @@ export class KyselyStore implements Store, PoolStore {
       .where('id', '=', authenticatorId)
       .where('method', '=', 'PASSKEY')
       .where('counter', '=', use.expectedCounter)
+      .returningAll()
       .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    return row ? toPasskeyOrNull(row) : null;
   }
 
   async findEmailAuthenticator(userId: string, email: string): Promise<EmailOtpAuthenticator | null> {
@@ -361,6 +363,8 @@ export class KyselyStore implements Store, PoolStore {
     const row = await this.#db
       .selectFrom('actions')
       .selectAll()
+      // Matches the actions_idempotency index's expression: one lookup, not a scan.
+      .where(sql<string>`coalesce(user_id, '')`, '=', userId ?? '')
       .where((eb) => (userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', userId)))
       .where('action_code', '=', actionCode)
       .where('idempotency_key', '=', idempotencyKey)
@@ -439,6 +443,9 @@ export class KyselyStore implements Store, PoolStore {
           exists(
             selectFrom('actions as other')
               .select('other.id')
+              // The same expression as the actions_idempotency index, so this is one index
+              // lookup rather than a scan of every action the user ever had.
+              .where(sql<string>`coalesce(${sql.ref('other.user_id')}, '')`, '=', userId)
               .where('other.user_id', '=', userId)
               .whereRef('other.action_code', '=', 'actions.action_code')
               .whereRef('other.idempotency_key', '=', 'actions.idempotency_key'),
@@ -487,17 +494,25 @@ export class KyselyStore implements Store, PoolStore {
     return row ? toChallenge(row) : null;
   }
 
-  async consumeChallenge(challengeId: string, kind: ChallengeKind, now: Date): Promise<Challenge | null> {
+  async consumeChallenge(
+    challengeId: string,
+    kind: ChallengeKind,
+    now: Date,
+    owner?: ChallengeOwner,
+  ): Promise<Challenge | null> {
     const t = ms(now);
-    const row = await this.#db
+    let query = this.#db
       .updateTable('challenges')
       .set({ used_at: t })
       .where('id', '=', challengeId)
       .where('kind', '=', kind)
       .where('used_at', 'is', null)
-      .where('expires_at', '>', t)
-      .returningAll()
-      .executeTakeFirst();
+      .where('expires_at', '>', t);
+    if (owner) {
+      query = query.where('user_id', owner.userId === null ? 'is' : '=', owner.userId);
+      if (owner.actionId !== undefined) query = query.where('action_id', '=', owner.actionId);
+    }
+    const row = await query.returningAll().executeTakeFirst();
     return row ? toChallenge(row) : null;
   }
 

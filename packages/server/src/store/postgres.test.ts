@@ -335,7 +335,7 @@ describe('exactly once across two pools (two instances)', () => {
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const stored = await b.getAuthenticator(id);
-    expect(stored?.method === 'PASSKEY' ? stored.counter : -1).toBe(8 + results.indexOf(true));
+    expect(stored?.method === 'PASSKEY' ? stored.counter : -1).toBe(8 + results.findIndex((r) => r !== null));
   });
 
   it('bindActionUser: one of 20 users binds a usernameless action', async () => {
