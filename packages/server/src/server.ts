@@ -29,7 +29,8 @@ export interface LatchkeyServerOptions {
   /** Overrides the mailer chosen from `config.mail` (tests). */
   mailer?: Mailer;
   clock?: Clock;
-  logger?: boolean;
+  /** Request logs as JSON lines: `true` writes them to stdout (what `serve` does), a stream writes them there. */
+  logger?: boolean | { stream: { write(line: string): void } };
   /** Where the dev mailbox prints messages (console by default). */
   devMailLog?: (text: string) => void;
   /** Where relative paths such as `dataDir` resolve from. */

@@ -100,7 +100,12 @@ export function jsonApi(baseUrl: string): TestServer['api'] {
  * dir, or, in the `postgres` vitest project, a fresh PostgreSQL database.
  */
 export async function startTestServer(
-  options: { config?: Config; clock?: Clock; mailer?: Mailer } = {},
+  options: {
+    config?: Config;
+    clock?: Clock;
+    mailer?: Mailer;
+    logStream?: { write(line: string): void };
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
   const database = usePostgres() ? await createTestDatabase('server') : undefined;
@@ -122,6 +127,7 @@ export async function startTestServer(
       devMailLog: () => {},
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.mailer ? { mailer: options.mailer } : {}),
+      ...(options.logStream ? { logger: { stream: options.logStream } } : {}),
     });
   } catch (error) {
     await database?.drop();
