@@ -33,6 +33,7 @@ it('bench --smoke runs every flow with zero errors', { timeout: 180_000 }, () =>
       'passkey sign-in (full)',
       'passkey step (challenge→options→verify)',
       'email-OTP sign-in',
+      'GET /health (an empty request)',
       'refresh-token sign-in',
     ]);
     for (const row of rows) {

@@ -349,6 +349,12 @@ export class LatchkeyFlows {
     await this.#respond(user, init, verified.accessToken);
   }
 
+  /** `GET /health`: an empty request through the same server, the per-request floor. */
+  async health(user: { ip: string }): Promise<void> {
+    const res = await this.#client().send('GET', '/health', undefined, { 'x-forwarded-for': user.ip });
+    if (res.status !== 200) throw new HttpError('health', res.status, res.text);
+  }
+
   /** Refresh-token sign-in: InitiateAuth(REFRESH_TOKEN_AUTH) → new ID and access tokens. */
   async refresh(user: LatchkeyUser): Promise<void> {
     const answer = await this.#pool(

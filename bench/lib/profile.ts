@@ -26,8 +26,8 @@ function layer({ functionName: f, url: u }: ProfileNode['callFrame']): string {
   if (u.includes('sqlite-driver') || u.includes('better-sqlite3')) return 'SQLite (statement execution)';
   if (u.includes('/kysely/')) return 'Kysely (query building and compiling)';
   if (u.includes('/src/store/')) return 'store code';
-  if (/node:internal\/crypto|\/jose\/|@simplewebauthn|@peculiar|asn1/.test(u))
-    return 'crypto (node:crypto, jose, SimpleWebAuthn)';
+  if (/node:internal\/crypto|\/jose\/|\/fast-jwt\/|@simplewebauthn|@peculiar|asn1/.test(u))
+    return 'crypto (node:crypto, fast-jwt, jose, SimpleWebAuthn)';
   if (/\/pino|sonic-boom|fast-redact|quick-format/.test(u)) return 'request logging (pino)';
   if (u.includes('/zod/')) return 'validation (zod)';
   if (
