@@ -255,6 +255,27 @@ describe('loadConfig errors', () => {
     expect(error.message).not.toContain(SECRET_KEY);
   });
 
+  it('takes http.trustProxy as a flag, a hop count or a list of proxy addresses, and names a bad one', () => {
+    const trust = (value: string) =>
+      loadConfig({ cwd: dir, env: { LATCHKEY__HTTP__TRUST_PROXY: value }, overrides: required }).http
+        .trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('["10.0.0.0/8", "fd00::/8", "192.0.2.7", "loopback"]')).toEqual([
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.0.2.7',
+      'loopback',
+    ]);
+    for (const bad of ['0', '1.5', '[]', '["10.0.0.0/33"]', '["10.0.0/8"]', '["example.com"]', '"yes"']) {
+      const error = configError(() =>
+        loadConfig({ cwd: dir, env: { LATCHKEY__HTTP__TRUST_PROXY: bad }, overrides: required }),
+      );
+      expect(error.message, bad).toContain('http.trustProxy');
+      expect(error.message, bad).toContain('(from LATCHKEY__HTTP__TRUST_PROXY)');
+    }
+  });
+
   it('names the variable of a value that is not a number', () => {
     const error = configError(() => loadConfig({ cwd: dir, env: { PORT: 'http' }, overrides: required }));
     expect(error.message).toBe(

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const seconds = (max: number) => z.number().int().positive().max(max);
@@ -101,6 +102,32 @@ export type UserPoolConfig = z.output<typeof userPoolSchema>;
  * environment. Every field has a safe default except the secrets, which
  * `latchkey dev` generates and `latchkey serve` requires.
  */
+/** Proxy-addr's named ranges, accepted in `http.trustProxy` lists. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address, an IP/prefix CIDR, or a named range. */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address = '', prefix, extra] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+const trustProxySchema = z.union([
+  z.boolean(),
+  z.number().int().min(1).max(16),
+  z
+    .array(
+      z
+        .string()
+        .refine(isProxyAddress, 'must be an IP address, a CIDR range, or loopback/linklocal/uniquelocal'),
+    )
+    .min(1),
+]);
+
 export const configSchema = z
   .object({
     /** Public URL of this server, without `/v1`. */
@@ -237,8 +264,13 @@ export const configSchema = z
         bodyLimitBytes: z.number().int().min(1024).max(10_485_760).default(65_536),
         /** Extra CORS origins; the relying party's web origins are always allowed. */
         corsOrigins: z.array(origin).default([]),
-        /** Trust `X-Forwarded-For` from a load balancer for client IPs. */
-        trustProxy: z.boolean().default(false),
+        /**
+         * Which `X-Forwarded-For` entries to believe for the client IP: `false` (the
+         * socket's address), a hop count (`1`: one load balancer that appends, as AWS
+         * ALB does), a list of proxy addresses/CIDRs, or `true` (the leftmost entry:
+         * only behind a balancer that overwrites the header).
+         */
+        trustProxy: trustProxySchema.default(false),
       })
       .default({ bodyLimitBytes: 65_536, corsOrigins: [], trustProxy: false }),
     /** The Cognito-compatible user pool; absent means the user-pool API is off. */

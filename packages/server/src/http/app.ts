@@ -87,6 +87,18 @@ function sendError(raw: unknown, request: FastifyRequest, reply: FastifyReply) {
 }
 
 /**
+ * Fastify's `trustProxy` from the config. A hop count `n` trusts the `n` nearest
+ * addresses (the socket's, then `X-Forwarded-For` from the right), as proxy-addr
+ * does for a number; written as a function because Fastify's types omit numbers.
+ */
+function trustedProxies(
+  setting: Config['http']['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
+}
+
+/**
  * One log line per request, written when it ends, instead of Fastify's two
  * ("incoming request" and "request completed"): half the logging work, and the
  * line names the Cognito operation (`X-Amz-Target`), which the URL does not.
@@ -120,7 +132,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     logger: options.logger ?? false,
     logController: new RequestLog(),
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
+    trustProxy: trustedProxies(config.http.trustProxy),
     // Route params such as user ids may be long; anything beyond is a 404, not a crash.
     routerOptions: { maxParamLength: 512 },
     genReqId: () => randomUUID(),

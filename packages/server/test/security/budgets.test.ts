@@ -239,3 +239,47 @@ describe('code storage', () => {
     expect(otpMatches.toString()).not.toMatch(/storedHash\s*===|===\s*storedHash/);
   });
 });
+
+describe('client IP behind a load balancer (http.trustProxy)', () => {
+  // One sign-in challenge per minute per IP. Requests come from loopback (the "load
+  // balancer") with an X-Forwarded-For whose left part the client chose: an appending
+  // balancer (AWS ALB) turns a client-sent "6.6.6.n" into "6.6.6.n, <real client>".
+  async function secondChallengeStatus(trustProxy: boolean | number | string[]): Promise<number[]> {
+    const t = await startTestServer({
+      config: testConfig({
+        http: { bodyLimitBytes: 65_536, corsOrigins: [], trustProxy },
+        rateLimits: {
+          challengesPerMinutePerIp: 1,
+          passkeyVerificationsPerMinutePerIp: 100,
+          otpVerificationsPerHourPerIp: 100,
+          signUpsPerHourPerIp: 100,
+        },
+      }),
+    });
+    try {
+      const statuses: number[] = [];
+      for (const spoofed of ['6.6.6.1', '6.6.6.2']) {
+        const response = await t.api('POST', '/v1/client/challenge', {
+          auth: t.tenantAuth,
+          body: { action: 'signIn' },
+          headers: { 'x-forwarded-for': `${spoofed}, 203.0.113.9` },
+        });
+        statuses.push(response.status);
+      }
+      return statuses;
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('a hop count or the balancer address makes the client-chosen part irrelevant', async () => {
+    expect(await secondChallengeStatus(1)).toEqual([200, 429]);
+    expect(await secondChallengeStatus(['127.0.0.1', '::1'])).toEqual([200, 429]);
+  });
+
+  it('off: every request counts as the balancer; true: the leftmost entry, which a client can pick', async () => {
+    expect(await secondChallengeStatus(false)).toEqual([200, 429]);
+    // Documented: `true` is only for balancers that overwrite the header.
+    expect(await secondChallengeStatus(true)).toEqual([200, 200]);
+  });
+});
