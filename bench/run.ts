@@ -134,7 +134,9 @@ async function createUsers(flows: LatchkeyFlows, count: number): Promise<Latchke
 const dataRoot = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
 const servers: ServerProcess[] = [];
 const sink = new SmtpSink();
-let basePort = 20_000 + Math.floor(Math.random() * 20_000);
+// Below Linux's ephemeral range (32768–60999): the load generator's own outgoing
+// connections take ports there, and a server could not listen on one of them.
+let basePort = 20_000 + Math.floor(Math.random() * 10_000);
 
 async function main(): Promise<number> {
   log(`load average ${loadAverage()}; data in ${dataRoot}`);

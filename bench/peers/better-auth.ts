@@ -3,7 +3,7 @@
  * which ends in a session) against Latchkey's passkey step, one process on the server's CPU.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SoftPasskey } from '../lib/authenticator.js';
 import { HttpClient, HttpError } from '../lib/http.js';
@@ -55,7 +55,12 @@ export async function startPeer(
         resolve();
       }
     });
-    child.once('exit', (code) => reject(new Error(`${logName}: exited with ${code}: ${seen.slice(-500)}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      // Its stderr went to the log file, which goes with the run's temp dir: quote it here.
+      const stderr = readFileSync(join(cwd, logName), 'utf8').slice(-1500);
+      reject(new Error(`${logName}: exited with ${code}: ${seen.slice(-500)}\n${stderr}`));
+    });
   });
   // Keep draining its output (a full pipe would stall it), into nothing.
   child.stdout?.resume();
