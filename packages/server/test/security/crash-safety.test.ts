@@ -194,7 +194,10 @@ async function readDatabase(cwd: string, database: TestDatabase | undefined) {
 }
 
 describe(`crash safety (${usePostgres() ? 'PostgreSQL' : 'SQLite'})`, () => {
-  it('R11 A8 SIGKILL mid-burst: every acknowledged registration and counter survives; nothing half-written', async () => {
+  // Two `latchkey dev` starts and a burst: ~15 s alone, over 30 s once on a loaded CI machine.
+  it('R11 A8 SIGKILL mid-burst: every acknowledged registration and counter survives; nothing half-written', {
+    timeout: 90_000,
+  }, async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'latchkey-crash-'));
     cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
     let database: TestDatabase | undefined;
