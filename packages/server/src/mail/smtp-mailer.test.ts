@@ -14,12 +14,22 @@ interface Received {
 }
 
 /** An in-process SMTP server that parses every message it accepts. */
-async function startSmtpServer(): Promise<{ port: number; received: Received[]; stop(): Promise<void> }> {
+async function startSmtpServer(): Promise<{
+  port: number;
+  received: Received[];
+  connections: () => number;
+  stop(): Promise<void>;
+}> {
   const received: Received[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -41,6 +51,7 @@ async function startSmtpServer(): Promise<{ port: number; received: Received[]; 
   return {
     port,
     received,
+    connections: () => connections,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -109,6 +120,25 @@ describe('createSmtpMailer', () => {
       await mailer.close?.();
     }
     expect(smtp.received).toHaveLength(before);
+  });
+
+  it('reuses pooled connections across messages, unless the URL says pool=false', async () => {
+    const sendThree = async (url: string) => {
+      const mailer = createSmtpMailer({ url, from: 'no-reply@example.com' });
+      const before = smtp.connections();
+      try {
+        for (const to of ['a@example.com', 'b@example.com', 'c@example.com']) {
+          await mailer.send({ to, subject: 's', text: 't' });
+        }
+      } finally {
+        await mailer.close?.();
+      }
+      return smtp.connections() - before;
+    };
+    const received = smtp.received.length;
+    expect(await sendThree(`smtp://127.0.0.1:${smtp.port}`)).toBe(1);
+    expect(await sendThree(`smtp://127.0.0.1:${smtp.port}/?pool=false`)).toBe(3);
+    expect(smtp.received.length - received).toBe(6);
   });
 
   it('rejects when the SMTP server is unreachable', async () => {

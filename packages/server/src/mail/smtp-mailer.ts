@@ -6,7 +6,8 @@ export interface SmtpMailerOptions {
   /**
    * `smtp://user:pass@host:port` or `smtps://…` (the `mail.smtpUrl` setting).
    * Nodemailer also reads transport options from the query string, e.g.
-   * `?connectionTimeout=10000&socketTimeout=20000`.
+   * `?connectionTimeout=10000&socketTimeout=20000`. Connections are pooled
+   * (`pool=true`, up to 5 kept open) unless the URL says `?pool=false`.
    */
   url: string;
   /** The `From` header, e.g. `Latchkey <no-reply@example.com>`. */
@@ -36,7 +37,11 @@ const SINGLE_ADDRESS = /^[^\s@,;<>"()[\]\\]+@[^\s@,;<>"()[\]\\]+$/;
  * ```
  */
 export function createSmtpMailer({ url, from }: SmtpMailerOptions): Mailer {
-  const transport = createTransport(url);
+  // A pooled transport reuses its connections: one TCP connection, TLS handshake and
+  // EHLO per message would cost more than the sign-in that sends the code.
+  const withPool = new URL(url);
+  if (!withPool.searchParams.has('pool')) withPool.searchParams.set('pool', 'true');
+  const transport = createTransport(withPool.toString());
   return {
     async send(message: MailMessage): Promise<void> {
       if (!SINGLE_ADDRESS.test(message.to)) {
