@@ -22,7 +22,15 @@ import {
   startLatchkey,
 } from './lib/latchkey.js';
 import { closedLoop, type LoadOptions, type LoadResult, openLoop } from './lib/load.js';
-import { cpuSeconds, hasTaskset, loadAverage, othersBusy, peakRssMiB, pin } from './lib/proc.js';
+import {
+  cpuSeconds,
+  hasTaskset,
+  loadAverage,
+  machineTicks,
+  othersBusy,
+  peakRssMiB,
+  pin,
+} from './lib/proc.js';
 import { profileByLayer } from './lib/profile.js';
 import { markdownTable, type Row, textTable, toRow } from './lib/report.js';
 import { SmtpSink } from './lib/smtp-sink.js';
@@ -87,17 +95,25 @@ async function measure<U>(
 ): Promise<Row> {
   let cpu0 = 0;
   let cpu = 0;
+  let ticks0 = machineTicks();
+  let steal = 0;
   const total = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const result = await run({
     ...options,
     warmupMs,
     durationMs,
     onWindow: (edge) => {
-      if (edge === 'start') cpu0 = total();
-      else cpu = total() - cpu0;
+      if (edge === 'start') {
+        cpu0 = total();
+        ticks0 = machineTicks();
+      } else {
+        cpu = total() - cpu0;
+        const ticks = machineTicks();
+        steal = (100 * (ticks.steal - ticks0.steal)) / Math.max(1, ticks.total - ticks0.total);
+      }
     },
   });
-  const row = toRow(scenario, server, result, cpu, Math.max(...pids.map(peakRssMiB)));
+  const row = toRow(scenario, server, result, cpu, Math.max(...pids.map(peakRssMiB)), steal);
   rows.push(row);
   log(
     `${scenario} | ${server} | ${row.mode}: ${row.opsPerSecond.toFixed(0)}/s, p99 ${row.p99.toFixed(1)} ms, ` +

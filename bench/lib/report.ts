@@ -20,6 +20,8 @@ export interface Row {
   completed: number;
   /** Load-generator CPU use during the window, in cores. */
   clientCores: number;
+  /** Share of the machine's CPU time the hypervisor took during the window (VMs), %. */
+  stealPercent: number;
 }
 
 export function toRow(
@@ -28,6 +30,7 @@ export function toRow(
   result: LoadResult,
   serverCpuSeconds: number,
   peakRssMiB: number,
+  stealPercent = 0,
 ): Row {
   return {
     scenario,
@@ -44,6 +47,7 @@ export function toRow(
     errorSamples: result.errorSamples,
     completed: result.completed,
     clientCores: result.clientCpuSeconds / result.seconds,
+    stealPercent,
   };
 }
 
@@ -62,6 +66,7 @@ const HEADER = [
   'peak RSS MiB',
   'errors',
   'client cores',
+  'steal %',
 ];
 
 function cells(row: Row): string[] {
@@ -78,6 +83,7 @@ function cells(row: Row): string[] {
     f(row.peakRssMiB, 0),
     String(row.errors),
     f(row.clientCores, 2),
+    f(row.stealPercent, 1),
   ];
 }
 
