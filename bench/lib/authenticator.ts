@@ -84,18 +84,11 @@ export class SoftPasskey {
       text('authData'),
       bytes(authData),
     ]);
-    return {
-      id: this.id,
-      rawId: this.id,
-      type: 'public-key',
-      authenticatorAttachment: 'platform',
-      clientExtensionResults: {},
-      response: {
-        clientDataJSON: b64u(Buffer.from(clientDataJSON)),
-        attestationObject: b64u(attestationObject),
-        transports: ['internal', 'hybrid'],
-      },
-    };
+    return this.#credential({
+      clientDataJSON: b64u(Buffer.from(clientDataJSON)),
+      attestationObject: b64u(attestationObject),
+      transports: ['internal', 'hybrid'],
+    });
   }
 
   /** `navigator.credentials.get()`: signs authenticatorData ‖ SHA-256(clientDataJSON). */
@@ -111,18 +104,23 @@ export class SoftPasskey {
     );
     const authData = Buffer.concat([sha256(rpId), Buffer.of(FLAGS, 0, 0, 0, 0)]);
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), this.#privateKey);
+    return this.#credential({
+      clientDataJSON: b64u(clientDataJSON),
+      authenticatorData: b64u(authData),
+      signature: b64u(signature),
+      ...(userHandle ? { userHandle } : {}),
+    });
+  }
+
+  /** The PublicKeyCredential JSON around a ceremony's response. */
+  #credential<R>(response: R) {
     return {
       id: this.id,
       rawId: this.id,
-      type: 'public-key',
-      authenticatorAttachment: 'platform',
+      type: 'public-key' as const,
+      authenticatorAttachment: 'platform' as const,
       clientExtensionResults: {},
-      response: {
-        clientDataJSON: b64u(clientDataJSON),
-        authenticatorData: b64u(authData),
-        signature: b64u(signature),
-        ...(userHandle ? { userHandle } : {}),
-      },
+      response,
     };
   }
 }
