@@ -12,6 +12,13 @@ import { seal, unseal } from './seal.js';
 const SEAL_CONTEXT = 'latchkey:signing-key';
 /** Other instances pick up a rotation within this time. */
 const RELOAD_MS = 60_000;
+/**
+ * The least time between reloads for unknown `kid`s. A request with an unknown kid
+ * waits for the next reload rather than being refused (the key may have just been
+ * created on another instance); made-up kids cost a wait, and the store at most
+ * one query per interval.
+ */
+const UNKNOWN_KID_RELOAD_MS = 100;
 
 export interface PublicJwk {
   kid: string;
@@ -50,6 +57,7 @@ export class SigningKeys {
   readonly #options: SigningKeysOptions;
   #keys: LoadedKey[] = [];
   #loadedAt = 0;
+  #loadStartedAt = 0;
   #loading: Promise<void> | null = null;
 
   constructor(options: SigningKeysOptions) {
@@ -75,11 +83,17 @@ export class SigningKeys {
 
   /** Public key for a `kid`, including recently rotated-out keys. */
   async publicKey(kid: string): Promise<KeyObject | undefined> {
+    const arrivedAt = Date.now();
     await this.#refreshIfStale();
     let key = this.#keys.find((k) => k.kid === kid);
-    if (!key && Date.now() - this.#loadedAt > 1000) {
-      // A kid we have not seen may come from a rotation on another instance.
-      await this.#reload();
+    if (!key) {
+      // A kid we have not seen may come from another instance: a rotation, or two
+      // instances creating the first keys at once. Look again in a reload that
+      // started after this request arrived.
+      const wait = this.#loadStartedAt + UNKNOWN_KID_RELOAD_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // Twice at most: the first may join a reload already under way when it arrived.
+      for (let i = 0; i < 2 && this.#loadStartedAt < arrivedAt; i++) await this.#reload();
       key = this.#keys.find((k) => k.kid === kid);
     }
     return key?.publicKey;
@@ -136,6 +150,7 @@ export class SigningKeys {
 
   async #reload(): Promise<void> {
     this.#loading ??= (async () => {
+      this.#loadStartedAt = Date.now();
       const records = await this.#options.store.listSigningKeys(this.#options.clock.now());
       this.#keys = records.map((record) => this.#load(record));
       this.#loadedAt = Date.now();
