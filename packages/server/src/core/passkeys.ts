@@ -368,12 +368,17 @@ export async function verifyPasskey(
   });
   if (!updated) return refuse('counter_regression', 'the counter changed during verification');
 
-  // Usernameless: the identity comes only from the verified assertion.
-  if (tokenUser === null && !(await ctx.store.bindActionUser(challenge.actionId, passkey.userId))) {
-    return refuse('credential_not_allowed', 'the action is bound to another user');
+  const outcome = { state: 'CHALLENGE_SUCCEEDED', at: now, verificationMethod: 'PASSKEY' } as const;
+  // Usernameless: the identity comes only from the verified assertion, bound in the
+  // same write that marks the action succeeded.
+  const action =
+    tokenUser === null
+      ? await ctx.store.bindActionUser(challenge.actionId, passkey.userId, outcome)
+      : await ctx.store.setActionState(challenge.actionId, outcome.state, now, outcome.verificationMethod);
+  if (!action) {
+    if (tokenUser === null) return refuse('credential_not_allowed', 'the action is bound to another user');
+    throw new Error('action vanished');
   }
-  const action = await ctx.store.setActionState(challenge.actionId, 'CHALLENGE_SUCCEEDED', now, 'PASSKEY');
-  if (!action) throw new Error('action vanished');
   const user = await requireUser(ctx, passkey.userId);
   await ctx.store.appendEvent(
     {

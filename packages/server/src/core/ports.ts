@@ -105,6 +105,13 @@ export interface EventQuery {
   beforeId?: number;
 }
 
+/** A state change applied together with another write (see {@link Store.bindActionUser}). */
+export interface ActionOutcome {
+  state: ActionState;
+  at: Date;
+  verificationMethod?: VerificationMethod;
+}
+
 /** Whom a challenge was issued to: a user (null for usernameless) and, optionally, an action. */
 export interface ChallengeOwner {
   userId: string | null;
@@ -192,8 +199,13 @@ export interface Store {
     at: Date,
     verificationMethod?: VerificationMethod,
   ): Promise<Action | null>;
-  /** Binds a usernameless action to the verified user, only if it has none yet. */
-  bindActionUser(actionId: string, userId: string): Promise<boolean>;
+  /**
+   * Binds a usernameless action to the verified user, only if it has none yet
+   * (and the user has no other action with its code and idempotency key), setting
+   * `outcome` in the same write when given. Returns the updated action, or null
+   * (writing nothing).
+   */
+  bindActionUser(actionId: string, userId: string, outcome?: ActionOutcome): Promise<Action | null>;
   /**
    * The single-use step of `/validate`: sets validatedAt only if the action is
    * CHALLENGE_SUCCEEDED and not yet validated. Returns true for exactly one caller.

@@ -282,7 +282,7 @@ export function describeStoreConformance(name: string, createStore: () => Promis
         const email = await makeEmail(userId);
         const action = await makeAction(userId);
         const usernameless = await makeAction(null);
-        expect(await store.bindActionUser(usernameless.id, userId)).toBe(true);
+        expect(await store.bindActionUser(usernameless.id, userId)).not.toBeNull();
         const challenge = await makeChallenge(action.id, userId);
         const loneChallenge = await makeChallenge(usernameless.id, null);
         const code = await makeOtp(email.id, action.id);
@@ -842,17 +842,40 @@ export function describeStoreConformance(name: string, createStore: () => Promis
         const otherId = await makeUser();
         const key = uid('key');
         const action = await makeAction(null, { idempotencyKey: key });
-        expect(await store.bindActionUser(action.id, userId)).toBe(true);
-        expect((await store.getAction(action.id))?.userId).toBe(userId);
+        const bound = await store.bindActionUser(action.id, userId);
+        expect(bound).toEqual(await store.getAction(action.id));
+        expect(bound?.userId).toBe(userId);
+        expect(bound?.state).toBe('CHALLENGE_REQUIRED');
         expect((await store.findAction(userId, 'signIn', key))?.id).toBe(action.id);
 
-        expect(await store.bindActionUser(action.id, otherId)).toBe(false);
+        expect(await store.bindActionUser(action.id, otherId)).toBeNull();
         expect((await store.getAction(action.id))?.userId).toBe(userId);
 
         const owned = await makeAction(userId);
-        expect(await store.bindActionUser(owned.id, otherId)).toBe(false);
+        expect(await store.bindActionUser(owned.id, otherId)).toBeNull();
         expect((await store.getAction(owned.id))?.userId).toBe(userId);
-        expect(await store.bindActionUser(uid('missing'), userId)).toBe(false);
+        expect(await store.bindActionUser(uid('missing'), userId)).toBeNull();
+      });
+
+      it('bindActionUser with an outcome binds and sets the state in one write, or writes nothing', async () => {
+        const userId = await makeUser();
+        const action = await makeAction(null, { createdAt: at(0) });
+        const outcome = { state: 'CHALLENGE_SUCCEEDED', at: at(5), verificationMethod: 'PASSKEY' } as const;
+        const done = await store.bindActionUser(action.id, userId, outcome);
+        expect(done).toMatchObject({
+          id: action.id,
+          userId,
+          state: 'CHALLENGE_SUCCEEDED',
+          stateUpdatedAt: at(5),
+          verificationMethod: 'PASSKEY',
+        });
+        expect(await store.getAction(action.id)).toEqual(done);
+        // Bound already: another user's bind changes neither the user nor the state.
+        const other = await makeUser();
+        expect(
+          await store.bindActionUser(action.id, other, { ...outcome, state: 'ALLOW', at: at(9) }),
+        ).toBeNull();
+        expect(await store.getAction(action.id)).toEqual(done);
       });
 
       it('bindActionUser lets exactly one of many concurrent binds win', async () => {
@@ -860,7 +883,7 @@ export function describeStoreConformance(name: string, createStore: () => Promis
         const action = await makeAction(null);
         const results = await inParallel(10, (i) => store.bindActionUser(action.id, users[i] as string));
         expect(results.filter(Boolean)).toHaveLength(1);
-        expect((await store.getAction(action.id))?.userId).toBe(users[results.indexOf(true)]);
+        expect((await store.getAction(action.id))?.userId).toBe(users[results.findIndex((r) => r !== null)]);
       });
 
       it('bindActionUser racing createAction for the same user and key: exactly one wins, none throws', async () => {
@@ -880,7 +903,7 @@ export function describeStoreConformance(name: string, createStore: () => Promis
             }),
           ]);
           const owner = await store.findAction(userId, 'signIn', key);
-          return { bound, created, ownerIsUsernameless: owner?.id === usernameless.id };
+          return { bound: bound !== null, created, ownerIsUsernameless: owner?.id === usernameless.id };
         });
         for (const { bound, created, ownerIsUsernameless } of outcomes) {
           expect(bound !== created).toBe(true);

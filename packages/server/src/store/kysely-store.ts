@@ -32,6 +32,7 @@ import type {
   SigningKeyUse,
 } from '../core/pool-model.js';
 import type {
+  ActionOutcome,
   ChallengeOwner,
   EventQuery,
   NewAction,
@@ -117,6 +118,9 @@ export class KyselyStore implements Store, PoolStore {
   }
 
   async ensureUser(userId: string, init: UserPatch, now: Date): Promise<{ user: User; created: boolean }> {
+    // Most calls find the user: a read, not a write that conflicts.
+    const existing = await this.getUser(userId);
+    if (existing) return { user: existing, created: false };
     const at = ms(now);
     const inserted = await this.#db
       .insertInto('users')
@@ -136,8 +140,9 @@ export class KyselyStore implements Store, PoolStore {
       .returningAll()
       .executeTakeFirst();
     if (inserted) return { user: toUser(inserted), created: true };
+    // Another caller created it in between.
     const user = await this.getUser(userId);
-    // Only possible if another process deleted the user in between.
+    // Only possible if another process also deleted it in between.
     if (!user) throw new Error(`User ${userId} vanished during ensureUser`);
     return { user, created: false };
   }
@@ -421,21 +426,32 @@ export class KyselyStore implements Store, PoolStore {
    * Also returns false (instead of failing on the unique key) when the user
    * already has an action with the same code and idempotency key.
    */
-  async bindActionUser(actionId: string, userId: string): Promise<boolean> {
+  async bindActionUser(actionId: string, userId: string, outcome?: ActionOutcome): Promise<Action | null> {
     try {
-      return await this.#bindActionUser(actionId, userId);
+      return await this.#bindActionUser(actionId, userId, outcome);
     } catch (error) {
       // Two different actions with one key bound to the same user at once: the
       // NOT EXISTS of each saw no other (READ COMMITTED), the unique index refused one.
-      if (pool.isUniqueViolation(error)) return false;
+      if (pool.isUniqueViolation(error)) return null;
       throw error;
     }
   }
 
-  async #bindActionUser(actionId: string, userId: string): Promise<boolean> {
-    const result = await this.#db
+  async #bindActionUser(actionId: string, userId: string, outcome?: ActionOutcome): Promise<Action | null> {
+    const row = await this.#db
       .updateTable('actions')
-      .set({ user_id: userId })
+      .set({
+        user_id: userId,
+        ...(outcome
+          ? {
+              state: outcome.state,
+              state_updated_at: ms(outcome.at),
+              ...(outcome.verificationMethod === undefined
+                ? {}
+                : { verification_method: outcome.verificationMethod }),
+            }
+          : {}),
+      })
       .where('id', '=', actionId)
       .where('user_id', 'is', null)
       .where(({ not, exists, selectFrom }) =>
@@ -452,8 +468,9 @@ export class KyselyStore implements Store, PoolStore {
           ),
         ),
       )
+      .returningAll()
       .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    return row ? toAction(row) : null;
   }
 
   async consumeActionValidation(actionId: string, at: Date): Promise<boolean> {
