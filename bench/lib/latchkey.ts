@@ -107,6 +107,7 @@ export async function startLatchkey(options: {
           passkeyVerificationsPerMinutePerIp: NO_LIMIT,
           otpVerificationsPerHourPerIp: NO_LIMIT,
           signUpsPerHourPerIp: NO_LIMIT,
+          signInStartsPerMinutePerIp: NO_LIMIT,
         },
         http: { trustProxy: true },
         userPool: {

@@ -136,6 +136,7 @@ export async function createLatchkeyServer(options: LatchkeyServerOptions): Prom
         cwd,
         rateLimit: (key, windows) => store.hitRateLimit(key, windows, clock.now()),
         signUpsPerHourPerIp: config.rateLimits.signUpsPerHourPerIp,
+        signInStartsPerMinutePerIp: config.rateLimits.signInStartsPerMinutePerIp,
       })
     : undefined;
   app = createApp({

@@ -232,6 +232,12 @@ export const configSchema = z
         otpVerificationsPerHourPerIp: z.number().int().min(1).default(100),
         /** User-pool SignUp calls per IP per hour (SignUp reveals existing usernames, as on Cognito). */
         signUpsPerHourPerIp: z.number().int().min(1).default(30),
+        /**
+         * User-pool sign-in starts (InitiateAuth with CUSTOM_AUTH) per IP per minute. A start
+         * for an unknown address runs the same triggers as for a known one, and so writes a
+         * (phantom) user: unlimited, it lets anyone grow the database.
+         */
+        signInStartsPerMinutePerIp: z.number().int().min(1).default(120),
       })
       .prefault({}),
     /** Account-protection policy (ASVS V6). */

@@ -73,6 +73,7 @@ export type PoolErrorType =
   | 'ResourceNotFoundException'
   | 'SerializationException'
   | 'TooManyFailedAttemptsException'
+  | 'TooManyRequestsException'
   | 'UnauthorizedException'
   | 'UnexpectedLambdaException'
   | 'UnknownOperationException'

@@ -24,6 +24,7 @@ export interface PoolContext {
   /** Records a hit against a store-kept rate limit; false when the limit is reached. */
   rateLimit(key: string, windows: readonly RateWindow[]): Promise<boolean>;
   signUpsPerHourPerIp: number;
+  signInStartsPerMinutePerIp: number;
 }
 
 export function regionOf(poolId: string): string {

@@ -26,6 +26,7 @@ export interface PoolSetupOptions {
   cwd: string;
   rateLimit(key: string, windows: readonly RateWindow[]): Promise<boolean>;
   signUpsPerHourPerIp: number;
+  signInStartsPerMinutePerIp: number;
 }
 
 async function loadModuleTrigger(path: string, cwd: string, name: TriggerName): Promise<TriggerHandler> {
@@ -96,5 +97,6 @@ export async function createPoolContext(options: PoolSetupOptions): Promise<Pool
     phantomKey: derivePoolKey(options.serverSecret, 'pool-phantom-user'),
     rateLimit: options.rateLimit,
     signUpsPerHourPerIp: options.signUpsPerHourPerIp,
+    signInStartsPerMinutePerIp: options.signInStartsPerMinutePerIp,
   };
 }

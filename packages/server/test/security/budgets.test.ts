@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashOtp, otpMatches } from '../../src/core/otp.js';
 import { TestClock } from '../support/clock.js';
 import { trackUser } from '../support/flows.js';
+import { CLIENT_ID, poolCall, poolTestConfig } from '../support/pool.js';
 import { startTestServer, type TestServer, testConfig } from '../support/server.js';
 import { bearer, eventsOf, nextUser, rows, wrongCode } from './helpers.js';
 
@@ -281,5 +282,43 @@ describe('client IP behind a load balancer (http.trustProxy)', () => {
     expect(await secondChallengeStatus(false)).toEqual([200, 429]);
     // Documented: `true` is only for balancers that overwrite the header.
     expect(await secondChallengeStatus(true)).toEqual([200, 200]);
+  });
+});
+
+describe('user-pool sign-in starts per IP (rateLimits.signInStartsPerMinutePerIp)', () => {
+  it('a start for an unknown address writes a phantom user, so starts are limited per IP; refresh is not', async () => {
+    const clock = new TestClock();
+    const base = poolTestConfig();
+    const t = await startTestServer({
+      clock,
+      config: { ...base, rateLimits: { ...base.rateLimits, signInStartsPerMinutePerIp: 3 } },
+    });
+    try {
+      const start = (email: string) =>
+        poolCall(t, 'InitiateAuth', {
+          AuthFlow: 'CUSTOM_AUTH',
+          ClientId: CLIENT_ID,
+          AuthParameters: { USERNAME: email },
+        });
+      const users = async () => (await t.server.store.findUsers({ limit: 100 })).length;
+      for (let i = 0; i < 3; i++) expect((await start(`probe${i}@example.com`)).status).toBe(200);
+      const before = await users();
+      expect(before).toBe(3); // one phantom per probed address
+      const refused = await start('probe3@example.com');
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({ __type: 'TooManyRequestsException', message: 'Too many requests' });
+      expect(await users()).toBe(before); // no phantom for the refused start
+      // A refresh is not a start: a bad token is refused as such, not throttled.
+      const refresh = await poolCall(t, 'InitiateAuth', {
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: CLIENT_ID,
+        AuthParameters: { REFRESH_TOKEN: 'not-a-token' },
+      });
+      expect(refresh.body.__type).toBe('NotAuthorizedException');
+      clock.advance(60_000);
+      expect((await start('probe3@example.com')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
   });
 });

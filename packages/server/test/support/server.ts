@@ -64,6 +64,7 @@ export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
       passkeyVerificationsPerMinutePerIp: 10_000,
       otpVerificationsPerHourPerIp: 10_000,
       signUpsPerHourPerIp: 10_000,
+      signInStartsPerMinutePerIp: 10_000,
     },
     ...overrides,
   });

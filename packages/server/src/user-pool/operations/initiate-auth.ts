@@ -22,7 +22,7 @@ export const initiateAuth = defineOperation({
     UserContextData: z.unknown().optional(),
     AnalyticsMetadata: z.unknown().optional(),
   }),
-  async handle(ctx, input) {
+  async handle(ctx, input, meta) {
     const client = requireClient(ctx, input.ClientId);
     const flow = input.AuthFlow as keyof typeof FLOW_PERMISSION;
     const permission = FLOW_PERMISSION[flow];
@@ -42,6 +42,13 @@ export const initiateAuth = defineOperation({
       }
       const name = parameters.USERNAME;
       if (!name) throw new PoolError('InvalidParameterException', 'Missing required parameter USERNAME');
+      // A start for an unknown address writes a phantom user (so that it looks like a known one).
+      if (meta.ipAddress !== null) {
+        const windows = [{ windowMs: 60_000, max: ctx.signInStartsPerMinutePerIp }];
+        if (!(await ctx.rateLimit(`signin-start:ip:${meta.ipAddress}`, windows))) {
+          throw new PoolError('TooManyRequestsException', 'Too many requests');
+        }
+      }
       return startCustomAuth(ctx, { clientId: client.id, username: name });
     }
     const token = parameters.REFRESH_TOKEN;
