@@ -18,6 +18,7 @@
 import { createMachine, type Effect, type Machine, type MachineDefinition } from './machine.js';
 import {
   type CodeMode,
+  codeSentEvent,
   confirmWithToken,
   type FlowError,
   type FlowLatchkey,
@@ -305,21 +306,11 @@ export function createSignInFlow(options: SignInFlowOptions): SignInFlow {
         }
         case 'sendingCode':
           return {
-            run: async () => {
-              const sent = await startEmailSignIn({ latchkey, signIn }, state.email);
-              return sent.ok
-                ? { type: 'CODE_SENT', mode: sent.mode }
-                : { type: 'SEND_FAILED', error: sent.error };
-            },
+            run: async () => codeSentEvent(await startEmailSignIn({ latchkey, signIn }, state.email)),
           };
         case 'resendingCode':
           return {
-            run: async () => {
-              const sent = await sendCode(latchkey, state.email, state.mode);
-              return sent.ok
-                ? { type: 'CODE_SENT', mode: sent.mode }
-                : { type: 'SEND_FAILED', error: sent.error };
-            },
+            run: async () => codeSentEvent(await sendCode(latchkey, state.email, state.mode)),
           };
         case 'verifyingCode': {
           if (event.type !== 'SUBMIT_CODE') return undefined;

@@ -13,6 +13,7 @@
 import { createMachine, type Effect, type Machine, type MachineDefinition } from './machine.js';
 import {
   type CodeMode,
+  codeSentEvent,
   type FlowError,
   type FlowLatchkey,
   fromResponse,
@@ -264,20 +265,12 @@ export function createSignUpFlow(options: SignUpFlowOptions): SignUpFlow {
                 if (failure.name === 'UsernameExistsException') failure.code = 'user_exists';
                 return { type: 'SIGN_UP_FAILED', error: failure };
               }
-              const sent = await startEmailSignIn({ latchkey, signIn }, state.email);
-              return sent.ok
-                ? { type: 'CODE_SENT', mode: sent.mode }
-                : { type: 'SEND_FAILED', error: sent.error };
+              return codeSentEvent(await startEmailSignIn({ latchkey, signIn }, state.email));
             },
           };
         case 'resendingCode':
           return {
-            run: async () => {
-              const sent = await sendCode(latchkey, state.email, state.mode);
-              return sent.ok
-                ? { type: 'CODE_SENT', mode: sent.mode }
-                : { type: 'SEND_FAILED', error: sent.error };
-            },
+            run: async () => codeSentEvent(await sendCode(latchkey, state.email, state.mode)),
           };
         case 'verifyingCode': {
           if (event.type !== 'SUBMIT_CODE') return undefined;

@@ -193,12 +193,22 @@ export async function startEmailSignIn(
   return sendCode(deps.latchkey, email, mode);
 }
 
+/** What a code send ends in. */
+export type CodeSendResult = { ok: true; mode: CodeMode } | { ok: false; error: FlowError };
+
+/** @internal The event both flows' state machines get when a code send ends. */
+export function codeSentEvent(
+  sent: CodeSendResult,
+): { type: 'CODE_SENT'; mode: CodeMode } | { type: 'SEND_FAILED'; error: FlowError } {
+  return sent.ok ? { type: 'CODE_SENT', mode: sent.mode } : { type: 'SEND_FAILED', error: sent.error };
+}
+
 /** @internal Sends (or re-sends, with the same token) a code. */
 export async function sendCode(
   latchkey: FlowLatchkey,
   email: string,
   mode: CodeMode,
-): Promise<{ ok: true; mode: CodeMode } | { ok: false; error: FlowError }> {
+): Promise<CodeSendResult> {
   const sent =
     mode === 'challenge' ? await latchkey.email.challenge() : await latchkey.email.enroll({ email });
   return sent.errorCode || sent.error ? { ok: false, error: fromResponse(sent) } : { ok: true, mode };
