@@ -3,9 +3,10 @@
  * performs passkey sign-up and sign-in against a running Latchkey in Chromium,
  * with only its `baseUrl` and `tenantId` changed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthenticatorPage, type Chromium, call, launchChromium, openPage } from './support/browser.js';
-import { authenticators, newUser, type Stack, startStack, track, validate } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { type AuthenticatorPage, call } from './support/browser.js';
+import { useBrowserSuite } from './support/browser-suite.js';
+import { authenticators, newUser, track, validate } from './support/stack.js';
 
 type Result<T = Record<string, unknown>> = {
   data?: T;
@@ -14,29 +15,15 @@ type Result<T = Record<string, unknown>> = {
   thrown?: { name: string; code?: string; message: string };
 };
 
-let stack: Stack;
-let browser: Chromium;
-const open: AuthenticatorPage[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-afterEach(async () => {
-  for (const page of open.splice(0)) await page.close();
-});
+const suite = useBrowserSuite();
 
 async function authsignalPage(): Promise<AuthenticatorPage> {
-  const page = await openPage(browser, `${stack.pages.origin}/authsignal.html`);
-  open.push(page);
+  const page = await suite.open('/authsignal.html');
   // Authsignal SDKs take the base URL with /v1.
   await page.run(
     call('authsignalHarness.init', {
-      tenantId: stack.client.tenantId,
-      baseUrl: `${stack.client.baseUrl}/v1`,
+      tenantId: suite.stack.client.tenantId,
+      baseUrl: `${suite.stack.client.baseUrl}/v1`,
     }),
   );
   return page;
@@ -46,7 +33,7 @@ describe('@authsignal/browser against Latchkey', () => {
   it('passkey.signUp with a track token, then a usernameless passkey.signIn({ action })', async () => {
     const page = await authsignalPage();
     const user = newUser('authsignal');
-    const trackToken = await track(stack.t, user);
+    const trackToken = await track(suite.stack.t, user);
 
     const signUp = await page.run<Result<{ token?: string; credentialId?: string }>>(
       call('authsignalHarness.passkeySignUp', { token: trackToken, username: user.email }),
@@ -61,7 +48,7 @@ describe('@authsignal/browser against Latchkey', () => {
       userName: user.email,
       isResidentCredential: true,
     });
-    const stored = await authenticators(stack.t, user.userId);
+    const stored = await authenticators(suite.stack.t, user.userId);
     expect(stored[0]?.webauthnCredential?.credentialId).toBe(signUp.data?.credentialId);
 
     // isAvailableOnDevice: the SDK's stored id, looked up with `credentialIds=` and the tenant id.
@@ -72,9 +59,11 @@ describe('@authsignal/browser against Latchkey', () => {
     >(call('authsignalHarness.passkeySignIn', { action: 'cognitoAuth' }));
     expect(signIn.thrown).toBeUndefined();
     expect(signIn.data).toMatchObject({ isVerified: true, userId: user.userId, username: user.email });
-    expect(await validate(stack.t, signIn.data?.token ?? '', user.userId, 'cognitoAuth')).toMatchObject({
-      isValid: true,
-    });
+    expect(await validate(suite.stack.t, signIn.data?.token ?? '', user.userId, 'cognitoAuth')).toMatchObject(
+      {
+        isValid: true,
+      },
+    );
     await page.screenshot('authsignal-browser-sign-in', { authsignalSignIn: signIn.data });
   });
 
@@ -82,7 +71,10 @@ describe('@authsignal/browser against Latchkey', () => {
     const page = await authsignalPage();
     const user = newUser('authsignal-autofill');
     await page.run(
-      call('authsignalHarness.passkeySignUp', { token: await track(stack.t, user), username: user.email }),
+      call('authsignalHarness.passkeySignUp', {
+        token: await track(suite.stack.t, user),
+        username: user.email,
+      }),
     );
 
     const signIn = await page.run<Result<{ isVerified: boolean; userId: string }>>(
@@ -94,31 +86,35 @@ describe('@authsignal/browser against Latchkey', () => {
   it('email OTP through the SDK, then a passkey with the cached result token', async () => {
     const page = await authsignalPage();
     const user = newUser('authsignal-email');
-    await page.run(call('authsignalHarness.setToken', await track(stack.t, user)));
+    await page.run(call('authsignalHarness.setToken', await track(suite.stack.t, user)));
 
     const enroll = await page.run<Result>(call('authsignalHarness.emailEnroll', user.email));
     expect(enroll.errorCode).toBeUndefined();
     const verify = await page.run<Result<{ isVerified: boolean; token: string }>>(
-      call('authsignalHarness.emailVerify', stack.t.latestCode(user.email)),
+      call('authsignalHarness.emailVerify', suite.stack.t.latestCode(user.email)),
     );
     expect(verify.data?.isVerified).toBe(true);
-    expect(await validate(stack.t, verify.data?.token ?? '', user.userId)).toMatchObject({ isValid: true });
+    expect(await validate(suite.stack.t, verify.data?.token ?? '', user.userId)).toMatchObject({
+      isValid: true,
+    });
 
     // Adding a second authenticator with the cached result token (which carries add:authenticators).
     const passkey = await page.run<Result<{ token?: string }>>(call('authsignalHarness.passkeySignUp', {}));
     expect(passkey.thrown).toBeUndefined();
     expect(passkey.errorCode).toBeUndefined();
-    expect((await authenticators(stack.t, user.userId)).map((a) => a.verificationMethod).sort()).toEqual([
-      'EMAIL_OTP',
-      'PASSKEY',
-    ]);
+    expect(
+      (await authenticators(suite.stack.t, user.userId)).map((a) => a.verificationMethod).sort(),
+    ).toEqual(['EMAIL_OTP', 'PASSKEY']);
   });
 
   it('its ceremony failures throw WebAuthnError (where @latchkey/client resolves codes instead)', async () => {
     const page = await authsignalPage();
     const user = newUser('authsignal-uv');
     await page.run(
-      call('authsignalHarness.passkeySignUp', { token: await track(stack.t, user), username: user.email }),
+      call('authsignalHarness.passkeySignUp', {
+        token: await track(suite.stack.t, user),
+        username: user.email,
+      }),
     );
     await page.setUserVerified(false);
 

@@ -4,31 +4,18 @@
  * user pool (custom-auth triggers built in) and the Latchkey client API, with
  * a CDP virtual authenticator. Codes come from the dev mailbox.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthenticatorPage, type Chromium, call, launchChromium, openPage } from './support/browser.js';
-import { authenticators, newUser, type Stack, startStack } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { type AuthenticatorPage, call } from './support/browser.js';
+import { useBrowserSuite } from './support/browser-suite.js';
+import { authenticators, newUser } from './support/stack.js';
 
 type State = { name: string } & Record<string, unknown>;
 
-let stack: Stack;
-let browser: Chromium;
-const open: AuthenticatorPage[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-afterEach(async () => {
-  for (const page of open.splice(0)) await page.close();
-});
+const suite = useBrowserSuite();
 
 async function flowsPage(): Promise<AuthenticatorPage> {
-  const page = await openPage(browser, `${stack.pages.origin}/flows.html`);
-  open.push(page);
-  await page.run(call('flowsHarness.init', stack.pool));
+  const page = await suite.open('/flows.html');
+  await page.run(call('flowsHarness.init', suite.stack.pool));
   return page;
 }
 
@@ -53,7 +40,9 @@ async function signedUpUser(
     mode: 'enroll',
   });
   expect(
-    await page.run(call('flowsHarness.signUp', { type: 'SUBMIT_CODE', code: stack.t.latestCode(email) })),
+    await page.run(
+      call('flowsHarness.signUp', { type: 'SUBMIT_CODE', code: suite.stack.t.latestCode(email) }),
+    ),
   ).toEqual({ name: 'passkeyOffer', email });
   const done = await page.run<State>(call('flowsHarness.signUp', { type: passkey }));
   expect(done).toEqual({
@@ -82,7 +71,7 @@ describe('sign-up flow (2.1) with Amplify', () => {
     ]);
     // The passkey is the user's, named after the email (the server inferred the username).
     expect((await page.credentials())[0]?.userName).toBe(email);
-    expect((await authenticators(stack.t, userId)).map((a) => a.verificationMethod).sort()).toEqual([
+    expect((await authenticators(suite.stack.t, userId)).map((a) => a.verificationMethod).sort()).toEqual([
       'EMAIL_OTP',
       'PASSKEY',
     ]);
@@ -125,13 +114,13 @@ describe('sign-in flow (2.2, 2.3) with Amplify', () => {
       autofill: false,
     });
     // Enrolled (isEnrolled 'true') → email.challenge, a fresh code.
-    const before = stack.t.server.devMailbox?.list(email).length ?? 0;
+    const before = suite.stack.t.server.devMailbox?.list(email).length ?? 0;
     expect(await page.run(call('flowsHarness.signIn', { type: 'SUBMIT_EMAIL', email }))).toEqual({
       name: 'code',
       email,
       mode: 'challenge',
     });
-    expect(stack.t.server.devMailbox?.list(email).length).toBe(before + 1);
+    expect(suite.stack.t.server.devMailbox?.list(email).length).toBe(before + 1);
     expect(
       await page.run(call('flowsHarness.signIn', { type: 'SUBMIT_CODE', code: '000000' })),
     ).toMatchObject({
@@ -139,7 +128,9 @@ describe('sign-in flow (2.2, 2.3) with Amplify', () => {
       error: { code: 'invalid_code' },
     });
     expect(
-      await page.run(call('flowsHarness.signIn', { type: 'SUBMIT_CODE', code: stack.t.latestCode(email) })),
+      await page.run(
+        call('flowsHarness.signIn', { type: 'SUBMIT_CODE', code: suite.stack.t.latestCode(email) }),
+      ),
     ).toEqual({ name: 'signedIn', method: 'email', username: email });
     expect(await currentUser(page)).toMatchObject({ userId, email });
   });
@@ -162,13 +153,13 @@ describe('sign-in flow (2.2, 2.3) with Amplify', () => {
       email: unknown,
       mode: 'challenge',
     });
-    const wrong = stack.t.latestCode(unknown) === '000000' ? '111111' : '000000';
+    const wrong = suite.stack.t.latestCode(unknown) === '000000' ? '111111' : '000000';
     expect(await page.run(call('flowsHarness.signIn', { type: 'SUBMIT_CODE', code: wrong }))).toMatchObject({
       name: 'code',
       error: { code: 'invalid_code' },
     });
     const refused = await page.run<State>(
-      call('flowsHarness.signIn', { type: 'SUBMIT_CODE', code: stack.t.latestCode(unknown) }),
+      call('flowsHarness.signIn', { type: 'SUBMIT_CODE', code: suite.stack.t.latestCode(unknown) }),
     );
     expect(refused).toEqual({
       name: 'email',

@@ -3,9 +3,10 @@
  * against a running Latchkey (the real server in process). Nothing between
  * the page and the server is faked.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthenticatorPage, type Chromium, call, launchChromium, openPage } from './support/browser.js';
-import { authenticators, newUser, type Stack, startStack, track, validate } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { type AuthenticatorPage, call } from './support/browser.js';
+import { useBrowserSuite } from './support/browser-suite.js';
+import { authenticators, newUser, track, validate } from './support/stack.js';
 
 type Result<T = Record<string, unknown>> = {
   data?: T;
@@ -14,33 +15,19 @@ type Result<T = Record<string, unknown>> = {
   errorDescription?: string;
 };
 
-let stack: Stack;
-let browser: Chromium;
-const open: AuthenticatorPage[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-afterEach(async () => {
-  for (const page of open.splice(0)) await page.close();
-});
+const suite = useBrowserSuite();
 
 /** Given a page with the SDK (and, unless told otherwise, a fresh virtual authenticator). */
 async function sdkPage(options: { authenticator?: boolean } = {}): Promise<AuthenticatorPage> {
-  const page = await openPage(browser, `${stack.pages.origin}/`, options);
-  open.push(page);
-  await page.run(call('harness.init', stack.client));
+  const page = await suite.open('/', options);
+  await page.run(call('harness.init', suite.stack.client));
   return page;
 }
 
 /** Given a user who registered a passkey on `page`'s authenticator (first authenticator: the track token suffices). */
 async function userWithPasskey(page: AuthenticatorPage, prefix: string) {
   const user = newUser(prefix);
-  await page.run(call('harness.setToken', await track(stack.t, user)));
+  await page.run(call('harness.setToken', await track(suite.stack.t, user)));
   const signUp = await page.run<Result<{ isVerified: boolean; token: string; credentialId: string }>>(
     call('harness.passkeySignUp'),
   );
@@ -53,7 +40,7 @@ describe('passkey sign-up', () => {
   it('registers a discoverable passkey; the result token replaces the cached token', async () => {
     const page = await sdkPage();
     const user = newUser('signup');
-    const trackToken = await track(stack.t, user);
+    const trackToken = await track(suite.stack.t, user);
     await page.run(call('harness.setToken', trackToken));
 
     const result = await page.run<
@@ -74,7 +61,7 @@ describe('passkey sign-up', () => {
       result.data?.credentialId,
     );
     // The server has the passkey.
-    const stored = await authenticators(stack.t, user.userId);
+    const stored = await authenticators(suite.stack.t, user.userId);
     expect(stored.map((a) => a.verificationMethod)).toEqual(['PASSKEY']);
     expect(stored[0]?.webauthnCredential?.credentialId).toBe(result.data?.credentialId);
     // The cache now holds the result token instead of the track token.
@@ -101,7 +88,7 @@ describe('passkey sign-up', () => {
 
     expect(await page.credentials()).toHaveLength(1);
     expect(
-      (await authenticators(stack.t, user.userId)).filter((a) => a.verificationMethod === 'PASSKEY'),
+      (await authenticators(suite.stack.t, user.userId)).filter((a) => a.verificationMethod === 'PASSKEY'),
     ).toHaveLength(1);
   });
 
@@ -130,7 +117,9 @@ describe('passkey sign-in', () => {
     expect(typeof result.data?.token).toBe('string');
     expect(await page.run(call('harness.mediations'))).toEqual([null]);
     expect((await page.credentials())[0]?.signCount).toBeGreaterThan(counter);
-    expect(await validate(stack.t, result.data?.token as string, user.userId, 'cognitoAuth')).toMatchObject({
+    expect(
+      await validate(suite.stack.t, result.data?.token as string, user.userId, 'cognitoAuth'),
+    ).toMatchObject({
       isValid: true,
       userId: user.userId,
     });
@@ -226,17 +215,17 @@ describe('email OTP and the token cache', () => {
   it('enroll → code from the dev mailbox → verify → passkey.signUp() with the cached result token', async () => {
     const page = await sdkPage();
     const user = newUser('email');
-    await page.run(call('harness.setToken', await track(stack.t, user)));
+    await page.run(call('harness.setToken', await track(suite.stack.t, user)));
 
     expect(await page.run(call('harness.emailEnroll', user.email))).toMatchObject({
       data: { userAuthenticatorId: expect.any(String) },
     });
-    const wrong = stack.t.latestCode(user.email) === '000000' ? '111111' : '000000';
+    const wrong = suite.stack.t.latestCode(user.email) === '000000' ? '111111' : '000000';
     expect(await page.run(call('harness.emailVerify', wrong))).toEqual({
       data: { isVerified: false, failureReason: 'CODE_INVALID_OR_EXPIRED' },
     });
     const verified = await page.run<Result<{ isVerified: boolean; token: string }>>(
-      call('harness.emailVerify', stack.t.latestCode(user.email)),
+      call('harness.emailVerify', suite.stack.t.latestCode(user.email)),
     );
     expect(verified.data?.isVerified).toBe(true);
     expect(await page.run(call('harness.getToken'))).toBe(verified.data?.token);
@@ -245,16 +234,17 @@ describe('email OTP and the token cache', () => {
     const passkey = await page.run<Result<{ isVerified: boolean }>>(call('harness.passkeySignUp'));
     expect(passkey.data?.isVerified).toBe(true);
     expect((await page.credentials())[0]?.userName).toBe(user.email);
-    expect((await authenticators(stack.t, user.userId)).map((a) => a.verificationMethod).sort()).toEqual([
-      'EMAIL_OTP',
-      'PASSKEY',
-    ]);
+    expect(
+      (await authenticators(suite.stack.t, user.userId)).map((a) => a.verificationMethod).sort(),
+    ).toEqual(['EMAIL_OTP', 'PASSKEY']);
   });
 
   it('email calls without a token resolve token_not_set; an unreachable server resolves network_error', async () => {
     const page = await sdkPage();
     expect(await page.run(call('harness.emailChallenge'))).toMatchObject({ errorCode: 'token_not_set' });
-    await page.run(call('harness.init', { tenantId: stack.client.tenantId, baseUrl: 'http://localhost:9' }));
+    await page.run(
+      call('harness.init', { tenantId: suite.stack.client.tenantId, baseUrl: 'http://localhost:9' }),
+    );
     expect(await page.run(call('harness.passkeySignIn', { action: 'cognitoAuth' }))).toMatchObject({
       errorCode: 'network_error',
     });
@@ -263,14 +253,14 @@ describe('email OTP and the token cache', () => {
   it('a token past its expiry resolves expired_token; a malformed one is refused with its code', async () => {
     const page = await sdkPage();
     const user = newUser('expired');
-    await page.run(call('harness.setToken', await track(stack.t, user)));
-    stack.setClockOffset(11 * 60_000);
+    await page.run(call('harness.setToken', await track(suite.stack.t, user)));
+    suite.stack.setClockOffset(11 * 60_000);
     try {
       expect(await page.run(call('harness.emailEnroll', user.email))).toMatchObject({
         errorCode: 'expired_token',
       });
     } finally {
-      stack.setClockOffset(0);
+      suite.stack.setClockOffset(0);
     }
     await page.run(call('harness.setToken', 'not-a-token'));
     const malformed = await page.run<Result>(call('harness.emailChallenge'));
