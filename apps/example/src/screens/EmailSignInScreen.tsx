@@ -1,8 +1,8 @@
 /** Sign in with email: the fallback when no passkey was used. */
 import type { FlowError } from '@latchkey/client/core';
-import { useState } from 'react';
-import { Button, ErrorMessage, Field, Notice, Paragraph, Screen } from '../components/ui';
-import { emailProblem, errorMessage } from '../messages';
+import { EmailField, useEmailForm } from '../components/EmailForm';
+import { Button, ErrorMessage, Notice, Paragraph, Screen } from '../components/ui';
+import { errorMessage } from '../messages';
 
 export interface EmailSignInScreenProps {
   email?: string | undefined;
@@ -27,37 +27,14 @@ export function EmailSignInScreen({
   onSubmit,
   onBack,
 }: EmailSignInScreenProps) {
-  const [email, setEmail] = useState(initial ?? '');
-  const [problem, setProblem] = useState<string>();
-  const submit = () => {
-    const local = emailProblem(email);
-    setProblem(local);
-    if (!local) onSubmit(email.trim());
-  };
+  const form = useEmailForm(initial, onSubmit);
   return (
     <Screen title="Sign in with email">
       <Notice message={reason ? REASONS[reason] : undefined} />
       <Paragraph>Enter your email address and we'll send you a 6-digit sign-in code.</Paragraph>
-      <ErrorMessage message={problem ?? errorMessage(error)} />
-      <Field
-        label="Email address"
-        value={email}
-        onChangeText={(text) => {
-          setEmail(text);
-          setProblem(undefined);
-        }}
-        onSubmitEditing={submit}
-        editable={!busy}
-        placeholder="name@example.com"
-        keyboardType="email-address"
-        inputMode="email"
-        autoComplete="email"
-        textContentType="emailAddress"
-        autoCapitalize="none"
-        autoCorrect={false}
-        returnKeyType="send"
-      />
-      <Button label="Send code" busyLabel="Sending code…" busy={busy} onPress={submit} />
+      <ErrorMessage message={form.problem ?? errorMessage(error)} />
+      <EmailField form={form} busy={busy} />
+      <Button label="Send code" busyLabel="Sending code…" busy={busy} onPress={form.submit} />
       <Button label="Back to sign in" variant="link" disabled={busy} onPress={onBack} />
     </Screen>
   );
