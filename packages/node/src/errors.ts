@@ -6,18 +6,22 @@
  * const code: ServerErrorCode = 'not_found';
  * ```
  */
-export type ServerErrorCode =
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'token_invalid'
-  | 'expired_token'
-  | 'insufficient_scope'
-  | 'invalid_challenge'
-  | 'invalid_credential'
-  | 'unknown_credential'
-  | 'too_many_requests'
-  | 'not_found'
-  | 'internal_error';
+export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
+
+/** The list behind {@link ServerErrorCode}, so the type and {@link isServerErrorCode} cannot drift apart. */
+const SERVER_ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'token_invalid',
+  'expired_token',
+  'insufficient_scope',
+  'invalid_challenge',
+  'invalid_credential',
+  'unknown_credential',
+  'too_many_requests',
+  'not_found',
+  'internal_error',
+] as const;
 
 /**
  * Every {@link LatchkeyError} code: the server's, plus the SDK's own:
@@ -40,19 +44,7 @@ export type LatchkeyErrorCode =
   | 'invalid_response'
   | 'unexpected_error';
 
-const SERVER_ERROR_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
-  'invalid_request',
-  'unauthorized',
-  'token_invalid',
-  'expired_token',
-  'insufficient_scope',
-  'invalid_challenge',
-  'invalid_credential',
-  'unknown_credential',
-  'too_many_requests',
-  'not_found',
-  'internal_error',
-]);
+const SERVER_ERROR_CODE_SET: ReadonlySet<string> = new Set(SERVER_ERROR_CODES);
 
 /**
  * Whether `value` is one of the server's {@link ServerErrorCode}s.
@@ -64,7 +56,7 @@ const SERVER_ERROR_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
  * ```
  */
 export function isServerErrorCode(value: unknown): value is ServerErrorCode {
-  return typeof value === 'string' && SERVER_ERROR_CODES.has(value);
+  return typeof value === 'string' && SERVER_ERROR_CODE_SET.has(value);
 }
 
 /**
