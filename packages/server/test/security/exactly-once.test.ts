@@ -4,10 +4,9 @@
  * yield exactly one success and exactly one stored effect. The refresh-token
  * case (T7) is in `policy.test.ts`.
  */
-import { InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollEmailOtp, nodeSdk, startPasskeySignIn, trackUser, userWithPasskey } from '../support/flows.js';
-import { CLIENT_ID, poolCall, poolTestConfig, sdkClient } from '../support/pool.js';
+import { CLIENT_ID, poolCall, poolTestConfig, sdkSignUpAndStart } from '../support/pool.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../support/server.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { bearer, eventsOf, nextUser, rows, wrongCode } from './helpers.js';
@@ -184,17 +183,7 @@ describe('result tokens', () => {
 describe('user-pool sessions', () => {
   it('T6 100 parallel answers on one Session: one advances (one token set), the rest are refused', async () => {
     const { email } = nextUser('x-t6');
-    const client = sdkClient(t);
-    await client.send(
-      new SignUpCommand({ ClientId: CLIENT_ID, Username: email, Password: 'Throwaway-123!' }),
-    );
-    const start = await client.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'CUSTOM_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { USERNAME: email },
-      }),
-    );
+    const { start } = await sdkSignUpAndStart(t, email);
     const username = start.ChallengeParameters?.USERNAME as string;
     const resultToken = await enrollEmailOtp(t, start.ChallengeParameters?.token as string, email);
     const responses = await times(PARALLEL, () =>

@@ -9,18 +9,14 @@
  * writes nothing. The real artefacts still work afterwards.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import {
-  InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { type CBORType, decodeCBOR, encodeCBOR } from '@levischuck/tiny-cbor';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBinary, toBase64, toBase64Url } from '../../src/core/encoding.js';
 import { enrollEmailOtp, signInWithPasskey, trackUser, userWithPasskey } from '../support/flows.js';
-import { CLIENT_ID, poolTestConfig, sdkClient } from '../support/pool.js';
+import { CLIENT_ID, poolTestConfig, sdkSignUpAndSignIn } from '../support/pool.js';
 import { startTestServer, TEST_ORIGIN, type TestServer } from '../support/server.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { bearer, nextUser } from './helpers.js';
@@ -522,29 +518,10 @@ describe('user-pool decoders', () => {
 
   beforeAll(async () => {
     const { email } = nextUser('pool-hostile');
-    const client = sdkClient(t);
-    await client.send(
-      new SignUpCommand({ ClientId: CLIENT_ID, Username: email, Password: 'Throwaway-123!' }),
-    );
-    const start = await client.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'CUSTOM_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { USERNAME: email },
-      }),
-    );
-    const result = await enrollEmailOtp(t, start.ChallengeParameters?.token as string, email);
-    const done = await client.send(
-      new RespondToAuthChallengeCommand({
-        ClientId: CLIENT_ID,
-        ChallengeName: 'CUSTOM_CHALLENGE',
-        Session: start.Session,
-        ChallengeResponses: { USERNAME: start.ChallengeParameters?.USERNAME as string, ANSWER: result },
-      }),
-    );
-    accessToken = done.AuthenticationResult?.AccessToken as string;
-    idToken = done.AuthenticationResult?.IdToken as string;
-    refreshToken = done.AuthenticationResult?.RefreshToken as string;
+    const { client, tokens } = await sdkSignUpAndSignIn(t, email);
+    accessToken = tokens.AccessToken as string;
+    idToken = tokens.IdToken as string;
+    refreshToken = tokens.RefreshToken as string;
     const again = await client.send(
       new InitiateAuthCommand({
         AuthFlow: 'CUSTOM_AUTH',

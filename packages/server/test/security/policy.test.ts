@@ -19,7 +19,7 @@ import {
   trackUser,
   userWithPasskey,
 } from '../support/flows.js';
-import { CLIENT_ID, poolTestConfig, sdkClient } from '../support/pool.js';
+import { CLIENT_ID, poolTestConfig, sdkClient, sdkSignUpAndSignIn } from '../support/pool.js';
 import { startTestServer, type TestServer, testConfig } from '../support/server.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 
@@ -247,27 +247,7 @@ describe('T7 refresh-token rotation', () => {
   afterAll(async () => t.close());
 
   async function signedIn(email: string) {
-    const client = sdkClient(t);
-    await client.send(
-      new SignUpCommand({ ClientId: CLIENT_ID, Username: email, Password: 'Throwaway-123!' }),
-    );
-    const start = await client.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'CUSTOM_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { USERNAME: email },
-      }),
-    );
-    const result = await enrollEmailOtp(t, start.ChallengeParameters?.token as string, email);
-    const done = await client.send(
-      new RespondToAuthChallengeCommand({
-        ClientId: CLIENT_ID,
-        ChallengeName: 'CUSTOM_CHALLENGE',
-        Session: start.Session,
-        ChallengeResponses: { USERNAME: start.ChallengeParameters?.USERNAME as string, ANSWER: result },
-      }),
-    );
-    return done.AuthenticationResult?.RefreshToken as string;
+    return (await sdkSignUpAndSignIn(t, email)).tokens.RefreshToken as string;
   }
 
   it('issues a new refresh token and retires the old one', async () => {

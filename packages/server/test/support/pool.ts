@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  type AuthenticationResultType,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  type InitiateAuthCommandOutput,
+  RespondToAuthChallengeCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { Config } from '../../src/config/schema.js';
+import { enrollEmailOtp } from './flows.js';
 import type { TestServer } from './server.js';
 import { testConfig } from './server.js';
 
@@ -60,4 +68,39 @@ export async function poolCall(
     headers: response.headers,
     body: (await response.json()) as Record<string, unknown>,
   };
+}
+
+/** SignUp, then InitiateAuth(CUSTOM_AUTH), through the AWS SDK: a new user's first round. */
+export async function sdkSignUpAndStart(
+  t: TestServer,
+  email: string,
+): Promise<{ client: CognitoIdentityProviderClient; start: InitiateAuthCommandOutput }> {
+  const client = sdkClient(t);
+  await client.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: email, Password: 'Throwaway-123!' }));
+  const start = await client.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'CUSTOM_AUTH',
+      ClientId: CLIENT_ID,
+      AuthParameters: { USERNAME: email },
+    }),
+  );
+  return { client, start };
+}
+
+/** A new user's first sign-in through the AWS SDK, answered with an email code: the tokens. */
+export async function sdkSignUpAndSignIn(
+  t: TestServer,
+  email: string,
+): Promise<{ client: CognitoIdentityProviderClient; tokens: AuthenticationResultType }> {
+  const { client, start } = await sdkSignUpAndStart(t, email);
+  const result = await enrollEmailOtp(t, start.ChallengeParameters?.token as string, email);
+  const done = await client.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: CLIENT_ID,
+      ChallengeName: 'CUSTOM_CHALLENGE',
+      Session: start.Session,
+      ChallengeResponses: { USERNAME: start.ChallengeParameters?.USERNAME as string, ANSWER: result },
+    }),
+  );
+  return { client, tokens: done.AuthenticationResult ?? {} };
 }
