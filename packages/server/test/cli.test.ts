@@ -2,28 +2,16 @@
  * The `latchkey` command as a user runs it: `dev` generates and keeps its keys
  * and writes `.latchkey/dev.json`; `serve` refuses dev secrets and a missing mailer.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchUserAttributes, signIn, signOut, signUp } from 'aws-amplify/auth';
 import { afterEach, describe, expect, it } from 'vitest';
-
-const BIN = resolve(import.meta.dirname, '../bin/latchkey.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { spawnCli } from './support/cli.js';
+import { freePort } from './support/server.js';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -33,21 +21,9 @@ afterEach(() => {
 });
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return { child, exited, output: () => output };
+  const proc = spawnCli(args, cwd, env);
+  children.push(proc.child);
+  return proc;
 }
 
 function tempDir(): string {

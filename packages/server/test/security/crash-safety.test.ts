@@ -16,18 +16,17 @@
  * "committed". Each passkey row is one INSERT and each sign-in's counter one
  * conditional UPDATE, so a kill mid-request leaves either all of it or none.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, usePostgres } from '../support/postgres.js';
 import { freePort } from '../support/server.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
-
-const BIN = resolve(import.meta.dirname, '../../bin/latchkey.js');
 
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -45,24 +44,13 @@ interface Dev {
 }
 
 async function startDev(cwd: string, port: number, env: Record<string, string>): Promise<Dev> {
-  const child = spawn(process.execPath, [BIN, 'dev'], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const dev = spawnCli(['dev'], cwd, { PORT: String(port), ...env });
+  const { child, exited } = dev;
   children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise((done) => child.on('exit', done));
   const baseUrl = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`latchkey dev exited: ${output}`);
-    if (i > 300) throw new Error(`latchkey dev never became healthy: ${output}`);
+    if (child.exitCode !== null) throw new Error(`latchkey dev exited: ${dev.output()}`);
+    if (i > 300) throw new Error(`latchkey dev never became healthy: ${dev.output()}`);
     try {
       if ((await fetch(`${baseUrl}/health`)).ok) break;
     } catch {
